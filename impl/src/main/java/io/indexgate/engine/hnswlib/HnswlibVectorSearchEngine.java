@@ -1,0 +1,273 @@
+package io.indexgate.engine.hnswlib;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunction;
+import com.github.jelmerk.hnswlib.core.SearchResult;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import io.indexgate.engine.AbstractVectorSearchEngine;
+import io.indexgate.engine.AllowedKeys;
+import io.indexgate.engine.EngineOptions;
+import io.indexgate.engine.SearchMatch;
+import io.indexgate.engine.SimilarityMetric;
+import io.indexgate.engine.TopMatches;
+import io.indexgate.persist.CorruptIndexException;
+import io.indexgate.persist.VerifiedIndex;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * An HNSW graph on hnswlib-core (pure Java). Defaults: M=16, efConstruction=128, ef=128 (see {@link EngineOptions}).
+ *
+ * <ul>
+ *   <li><b>Metrics.</b> Cosine runs as inner product on unit vectors (the original vector is kept for
+ *       {@code getVectors}); dot product as {@code 1 - a.b}; Euclidean on the squared distance, converted to the
+ *       distance for scores.</li>
+ *   <li><b>Capacity</b> doubles as needed; removal leaves a tombstone in the graph (hnswlib-core's remove), which
+ *       still takes a node of capacity.</li>
+ *   <li><b>Filtered search.</b> hnswlib-core cannot filter during traversal, so: when the allowed keys present are
+ *       few ({@value #EXACT_FILTER_MAX_KEYS} or less) or rare (under 1 in {@value #EXACT_FILTER_MIN_SELECTIVITY} of
+ *       the index), they are scored exactly; otherwise the graph is searched with oversampling ({@code limit} times
+ *       the inverse selectivity, times two) and the oversampling grows fourfold until the allowed results fill
+ *       {@code min(limit, allowed present)}, falling back to the exact scan of the allowed keys.</li>
+ *   <li><b>Persistence.</b> The payload is hnswlib-core's serialization with compact key and item serializers. It is
+ *       read back through an {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list, and only after
+ *       the envelope has been verified.</li>
+ * </ul>
+ * Thread-safe (see {@link io.indexgate.engine.VectorSearchEngine}).
+ */
+public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<HnswIndex<Long, float[], HnswItem, Float>> {
+
+    /** The engine id in index headers and collection configs. */
+    public static final String ENGINE_ID = "hnswlib";
+
+    static final int EXACT_FILTER_MAX_KEYS = 2048;
+    static final int EXACT_FILTER_MIN_SELECTIVITY = 20;
+    private static final int INITIAL_CAPACITY = 1024;
+    private static final int PARALLEL_ADD_MIN_BATCH = 2048;
+
+    /** Only the classes that hnswlib-core's serialization of our index writes; everything else is rejected. */
+    private static final ObjectInputFilter ALLOW_LIST = ObjectInputFilter.Config.createFilter(
+            "maxdepth=8;maxrefs=64;maxarray=0;"
+                    + "com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;"
+                    + "com.github.jelmerk.hnswlib.core.hnsw.HnswIndex$MaxValueComparator;"
+                    + "java.util.Comparators$NaturalOrderComparator;"
+                    + "java.lang.Enum;"
+                    + "io.indexgate.engine.hnswlib.HnswDistances$InnerProduct;"
+                    + "io.indexgate.engine.hnswlib.HnswDistances$SquaredEuclidean;"
+                    + "io.indexgate.engine.hnswlib.HnswSerializers$Keys;"
+                    + "io.indexgate.engine.hnswlib.HnswSerializers$Items;"
+                    + "!*");
+
+    private final boolean normalize;
+    private HnswIndex<Long, float[], HnswItem, Float> index;
+    /** Nodes the graph may hold beyond its live items: tombstones, over-estimated after a load. */
+    private long tombstones;
+
+    public HnswlibVectorSearchEngine(EngineOptions options) {
+        super(options);
+        this.normalize = options.metric() == SimilarityMetric.COSINE;
+        this.index = newIndex(INITIAL_CAPACITY);
+    }
+
+    @Override
+    public String engineId() {
+        return ENGINE_ID;
+    }
+
+    static HnswItem item(long key, float[] original, boolean normalize) {
+        return new HnswItem(key, HnswSerializers.Items.graphVector(original, normalize), original);
+    }
+
+    private HnswIndex<Long, float[], HnswItem, Float> newIndex(int capacity) {
+        DistanceFunction<float[], Float> distance = options().metric() == SimilarityMetric.EUCLIDEAN
+                ? new HnswDistances.SquaredEuclidean() : new HnswDistances.InnerProduct();
+        return HnswIndex.newBuilder(options().dimensions(), distance, capacity)
+                .withM(options().connectivity())
+                .withEfConstruction(options().expansionAdd())
+                .withEf(options().expansionSearch())
+                .withRemoveEnabled()
+                .withCustomSerializers(new HnswSerializers.Keys(), new HnswSerializers.Items(normalize))
+                .build();
+    }
+
+    @Override
+    protected void addUnlocked(long[] keys, float[][] vectors) {
+        long needed = index.size() + tombstones + keys.length;
+        if (needed > index.getMaxItemCount()) {
+            long grown = Math.max(needed, 2L * index.getMaxItemCount());
+            index.resize((int) Math.min(grown, Integer.MAX_VALUE - 8));
+        }
+        HnswItem[] items = new HnswItem[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            items[i] = item(keys[i], vectors[i].clone(), normalize);
+        }
+        // hnswlib-core's add is thread-safe; large batches (bulk loads, replay) use every core.
+        IntStream range = IntStream.range(0, items.length);
+        (items.length >= PARALLEL_ADD_MIN_BATCH ? range.parallel() : range).forEach(i -> index.add(items[i]));
+    }
+
+    @Override
+    protected List<SearchMatch> searchUnlocked(float[] query, int limit, AllowedKeys allowed) {
+        float[] graphQuery = normalize ? io.indexgate.engine.VectorMath.normalized(query) : query;
+        if (allowed == null) {
+            return graphSearch(graphQuery, limit, limit, null);
+        }
+        List<HnswItem> present = new ArrayList<>();
+        for (long key : allowed.toArray()) {
+            index.get(key).ifPresent(present::add);
+        }
+        int wanted = Math.min(limit, present.size());
+        int size = index.size();
+        if (wanted == 0) {
+            return List.of();
+        }
+        if (present.size() <= EXACT_FILTER_MAX_KEYS
+                || (long) present.size() * EXACT_FILTER_MIN_SELECTIVITY < size) {
+            return exactSearch(graphQuery, wanted, present);
+        }
+        long candidates = 2L * limit * size / present.size();
+        while (candidates < size) {
+            List<SearchMatch> matches = graphSearch(graphQuery, (int) candidates, wanted, allowed);
+            if (matches.size() >= wanted) {
+                return matches;
+            }
+            candidates *= 4;
+        }
+        return exactSearch(graphQuery, wanted, present);
+    }
+
+    private List<SearchMatch> graphSearch(float[] graphQuery, int candidates, int wanted, AllowedKeys allowed) {
+        List<SearchResult<HnswItem, Float>> results = index.findNearest(graphQuery, candidates);
+        List<SearchMatch> matches = new ArrayList<>(Math.min(wanted, results.size()));
+        for (SearchResult<HnswItem, Float> result : results) {
+            if (allowed == null || allowed.contains(result.item().key)) {
+                matches.add(new SearchMatch(result.item().key, score(result.distance())));
+                if (matches.size() == wanted) {
+                    break;
+                }
+            }
+        }
+        return matches;
+    }
+
+    private List<SearchMatch> exactSearch(float[] graphQuery, int limit, List<HnswItem> candidates) {
+        TopMatches top = new TopMatches(limit, options().metric());
+        DistanceFunction<float[], Float> distance = index.getDistanceFunction();
+        for (HnswItem item : candidates) {
+            top.offer(item.key, score(distance.distance(graphQuery, item.vector)));
+        }
+        return top.bestFirst();
+    }
+
+    private float score(float graphDistance) {
+        return options().metric() == SimilarityMetric.EUCLIDEAN ? (float) Math.sqrt(graphDistance) : 1f - graphDistance;
+    }
+
+    @Override
+    protected float[] vectorUnlocked(long key) {
+        return index.get(key).map(item -> item.original).orElse(null);
+    }
+
+    @Override
+    protected void removeUnlocked(long key) {
+        if (index.remove(key, 0)) {
+            tombstones++;
+        }
+    }
+
+    @Override
+    protected long[] keysUnlocked() {
+        return index.items().stream().mapToLong(item -> item.key).sorted().toArray();
+    }
+
+    @Override
+    protected long sizeUnlocked() {
+        return index.size();
+    }
+
+    @Override
+    protected Payload encodeUnlocked() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+                (int) Math.min(Integer.MAX_VALUE - 8, 64L + index.size() * (long) (options().dimensions() * 4 + 160)));
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(index);
+        }
+        return new Payload(ByteBuffer.wrap(bytes.toByteArray()), index.size());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected HnswIndex<Long, float[], HnswItem, Float> decode(VerifiedIndex verified, String source)
+            throws CorruptIndexException {
+        Object decoded;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteBufferInputStream(verified.payload()))) {
+            in.setObjectInputFilter(ALLOW_LIST);
+            decoded = in.readObject();
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            CorruptIndexException corrupt = new CorruptIndexException(source,
+                    "the hnswlib payload cannot be decoded: " + e);
+            corrupt.initCause(e);
+            throw corrupt;
+        }
+        if (!(decoded instanceof HnswIndex<?, ?, ?, ?> loaded)) {
+            throw new CorruptIndexException(source, "the payload is not an hnswlib index");
+        }
+        if (loaded.getDimensions() != options().dimensions() || loaded.size() != verified.header().entryCount()) {
+            throw new CorruptIndexException(source, "the hnswlib payload holds " + loaded.size() + " items of "
+                    + loaded.getDimensions() + " dimensions, the header announces "
+                    + verified.header().entryCount() + " of " + options().dimensions());
+        }
+        return (HnswIndex<Long, float[], HnswItem, Float>) loaded;
+    }
+
+    @Override
+    protected void installUnlocked(HnswIndex<Long, float[], HnswItem, Float> decoded) {
+        index = decoded;
+        index.setEf(options().expansionSearch());
+        tombstones = Math.max(0, index.getMaxItemCount() - index.size());
+    }
+
+    @Override
+    protected void closeUnlocked() {
+        index = newIndex(1);
+    }
+
+    /** Reads a buffer without copying it first. */
+    private static final class ByteBufferInputStream extends InputStream {
+        private final ByteBuffer buffer;
+
+        ByteBufferInputStream(ByteBuffer buffer) {
+            this.buffer = buffer.duplicate();
+        }
+
+        @Override
+        public int read() {
+            return buffer.hasRemaining() ? buffer.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            if (length == 0) {
+                return 0;
+            }
+            if (!buffer.hasRemaining()) {
+                return -1;
+            }
+            int count = Math.min(length, buffer.remaining());
+            buffer.get(into, offset, count);
+            return count;
+        }
+
+        @Override
+        public int available() {
+            return buffer.remaining();
+        }
+    }
+}

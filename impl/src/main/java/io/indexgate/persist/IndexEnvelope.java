@@ -1,0 +1,104 @@
+package io.indexgate.persist;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Frames an engine's payload between a {@link EnvelopeHeader} and a footer, and verifies a framed file before any of
+ * its payload is trusted.
+ *
+ * <p>Footer, big-endian, {@value #FOOTER_LENGTH} bytes: an int CRC32C over header and payload, then the int end magic
+ * {@code 0x58494749} ("XIGI"). A file is accepted only if its header decodes, its header matches what the reader
+ * expects, its length is exactly header + payload + footer, the end magic is present and the CRC32C matches.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class IndexEnvelope {
+
+    /** Footer length in bytes. */
+    public static final int FOOTER_LENGTH = 8;
+    /** Last four bytes of every index file. */
+    public static final int END_MAGIC = 0x58494749;
+
+    private IndexEnvelope() {
+    }
+
+    /**
+     * Frames {@code payload} (from its position to its limit; not consumed) as header, payload, footer.
+     *
+     * @throws IllegalArgumentException if the header's payload length differs from the payload's
+     */
+    public static List<ByteBuffer> frame(EnvelopeHeader header, ByteBuffer payload) {
+        if (header.payloadLength() != payload.remaining()) {
+            throw new IllegalArgumentException("header announces " + header.payloadLength()
+                    + " payload bytes but the payload has " + payload.remaining());
+        }
+        ByteBuffer headerBytes = header.encode();
+        ByteBuffer payloadView = payload.duplicate();
+        CRC32C crc = new CRC32C();
+        crc.update(headerBytes.duplicate());
+        crc.update(payloadView.duplicate());
+        ByteBuffer footer = ByteBuffer.allocate(FOOTER_LENGTH).order(ByteOrder.BIG_ENDIAN);
+        footer.putInt((int) crc.getValue()).putInt(END_MAGIC).flip();
+        return List.of(headerBytes, payloadView, footer);
+    }
+
+    /** Total length in bytes of the framed file for a payload of {@code payloadLength} bytes. */
+    public static long framedLength(long payloadLength) {
+        return EnvelopeHeader.LENGTH + payloadLength + FOOTER_LENGTH;
+    }
+
+    /**
+     * Checks a decoded header against what the reader expects.
+     *
+     * @throws CorruptIndexException naming the first field that differs
+     */
+    static void checkExpected(EnvelopeHeader header, ExpectedIndex expected, String source)
+            throws CorruptIndexException {
+        if (!header.engineId().equals(expected.engineId())) {
+            throw new CorruptIndexException(source, "written by engine '" + header.engineId()
+                    + "', expected engine '" + expected.engineId() + "'");
+        }
+        if (!header.metric().equals(expected.metric())) {
+            throw new CorruptIndexException(source, "metric is '" + header.metric()
+                    + "', expected '" + expected.metric() + "'");
+        }
+        if (header.dimensions() != expected.dimensions()) {
+            throw new CorruptIndexException(source, "dimensions are " + header.dimensions()
+                    + ", expected " + expected.dimensions());
+        }
+    }
+
+    /**
+     * Verifies the length, footer magic and checksum of a whole framed file whose header has been decoded.
+     *
+     * @param file   the whole file, position 0 to limit
+     * @param header the decoded header of {@code file}
+     * @return the payload, a read-only slice of {@code file}
+     * @throws CorruptIndexException if any check fails
+     */
+    static ByteBuffer verifiedPayload(ByteBuffer file, EnvelopeHeader header, String source)
+            throws CorruptIndexException {
+        long expectedLength = framedLength(header.payloadLength());
+        if (file.remaining() != expectedLength) {
+            throw new CorruptIndexException(source, "length is " + file.remaining() + " bytes, the header announces "
+                    + expectedLength + (file.remaining() < expectedLength ? " (truncated)" : " (trailing bytes)"));
+        }
+        ByteBuffer view = file.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int footerAt = (int) (expectedLength - FOOTER_LENGTH);
+        int endMagic = view.getInt(footerAt + 4);
+        if (endMagic != END_MAGIC) {
+            throw new CorruptIndexException(source, String.format("bad end magic 0x%08x", endMagic));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(view.duplicate().position(0).limit(footerAt));
+        int stored = view.getInt(footerAt);
+        if (stored != (int) crc.getValue()) {
+            throw new CorruptIndexException(source, String.format(
+                    "checksum mismatch (stored 0x%08x, computed 0x%08x)", stored, (int) crc.getValue()));
+        }
+        return view.position(EnvelopeHeader.LENGTH).limit(footerAt).slice().asReadOnlyBuffer();
+    }
+}

@@ -1,0 +1,68 @@
+package io.indexgate.persist;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads an index file and verifies it completely (header against expectations, length, end magic, CRC32C) before
+ * returning its payload. The header is checked before the rest of the file is read, so a foreign or mismatched file
+ * is rejected without reading it whole. Stateless and thread-safe.
+ */
+public final class IndexFileReader {
+
+    /** Largest file this reader accepts: one direct buffer. */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+    private IndexFileReader() {
+    }
+
+    /**
+     * Clears the stale temps of {@code target}, then reads and verifies it.
+     *
+     * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
+     * @throws CorruptIndexException             if it fails any check
+     * @throws IOException                       if it cannot be read
+     */
+    public static VerifiedIndex read(Path target, ExpectedIndex expected) throws IOException {
+        StaleTemps.clear(target);
+        String source = target.toString();
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < EnvelopeHeader.LENGTH + IndexEnvelope.FOOTER_LENGTH) {
+                throw new CorruptIndexException(source, "only " + size + " bytes, shorter than header and footer");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate(EnvelopeHeader.LENGTH);
+            readFully(channel, headerBytes, 0, source);
+            EnvelopeHeader header = EnvelopeHeader.decode(headerBytes.flip(), source);
+            IndexEnvelope.checkExpected(header, expected, source);
+            long expectedLength = IndexEnvelope.framedLength(header.payloadLength());
+            if (size != expectedLength) {
+                throw new CorruptIndexException(source, "length is " + size + " bytes, the header announces "
+                        + expectedLength + (size < expectedLength ? " (truncated)" : " (trailing bytes)"));
+            }
+            if (size > MAX_FILE_BYTES) {
+                throw new CorruptIndexException(source, "length " + size + " exceeds the supported maximum "
+                        + MAX_FILE_BYTES);
+            }
+            ByteBuffer file = ByteBuffer.allocateDirect((int) size);
+            readFully(channel, file, 0, source);
+            file.flip();
+            return new VerifiedIndex(header, IndexEnvelope.verifiedPayload(file, header, source));
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer into, long position, String source)
+            throws IOException {
+        long at = position;
+        while (into.hasRemaining()) {
+            int read = channel.read(into, at);
+            if (read < 0) {
+                throw new CorruptIndexException(source, "file ended while reading at offset " + at);
+            }
+            at += read;
+        }
+    }
+}

@@ -1,0 +1,433 @@
+package io.indexgate.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.indexgate.engine.EngineOptions;
+import io.indexgate.engine.Engines;
+import io.indexgate.engine.SimilarityMetric;
+import io.indexgate.persist.AtomicIndexWriter;
+import io.indexgate.persist.PersistenceMode;
+import io.indexgate.persist.StaleTemps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A vector store: collections of records kept in SQLite ({@code <data dir>/store.db}), each collection's vectors in
+ * an engine whose index lives in one file ({@code <data dir>/indexes/<namespace>.<name>.<engine>.index}). A Java port
+ * of the design of MemMachine's {@code SQLiteVectorStore}, with the atomic index save of its PR #1460.
+ *
+ * <p><b>Durability contract.</b> Every acknowledged upsert or delete is durable (SQLite, {@code synchronous=FULL}).
+ * Index files are written with the protocol of {@link io.indexgate.persist.AtomicIndexWriter} and committed only when
+ * durable; a collection whose index was committed ({@code index_saved}) refuses to open without it
+ * ({@link IndexLoadError}) rather than start empty. Opening a collection replays the pending-operation log. See
+ * {@code io.indexgate.persist} for the whole protocol.
+ *
+ * <p><b>Lifecycle.</b> {@link #close()} is the clean shutdown: it saves every open collection that has unsaved
+ * changes. A store that is dropped without closing (a crash) loses nothing that was acknowledged.
+ *
+ * <p><b>Thread safety.</b> Safe for concurrent use from many threads; see {@link VectorCollection}. One data
+ * directory must be opened by one store at a time.
+ */
+public final class SQLiteVectorStore implements AutoCloseable {
+
+    private static final String INDEX_SUFFIX = ".index";
+
+    private final Path dataDirectory;
+    private final Path indexDirectory;
+    private final StoreOptions options;
+    private final PersistenceMode persistenceMode;
+    private final Database database;
+    private final Map<String, VectorCollection> open = new HashMap<>();
+    private boolean closed;
+
+    private SQLiteVectorStore(Path dataDirectory, Path indexDirectory, StoreOptions options, Database database) {
+        this.dataDirectory = dataDirectory;
+        this.indexDirectory = indexDirectory;
+        this.options = options;
+        this.persistenceMode = PersistenceMode.resolve(options.persistenceMode());
+        this.database = database;
+    }
+
+    /** Opens (creating if needed) the store in {@code dataDirectory} with {@link StoreOptions#defaults()}. */
+    public static SQLiteVectorStore open(Path dataDirectory) {
+        return open(dataDirectory, StoreOptions.defaults());
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dataDirectory}. Collections are opened (loaded and replayed) on
+     * first use.
+     *
+     * @throws VectorStoreException naming the directory if it cannot be created or the database cannot be opened
+     */
+    public static SQLiteVectorStore open(Path dataDirectory, StoreOptions options) {
+        Path indexDirectory = options.indexDirectory() != null ? options.indexDirectory()
+                : dataDirectory.resolve("indexes");
+        Database database = null;
+        try {
+            createDurably(dataDirectory);
+            createDurably(indexDirectory);
+            database = new Database(dataDirectory.resolve("store.db"));
+            database.write(SQLiteVectorStore::createSchema);
+            return new SQLiteVectorStore(dataDirectory, indexDirectory, options, database);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (database != null) {
+                try {
+                    database.close();
+                } catch (SQLException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            throw new VectorStoreException("cannot open the store in " + dataDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDurably(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            Path parent = directory.toAbsolutePath().getParent();
+            if (parent != null) {
+                AtomicIndexWriter.forceDirectory(parent);
+            }
+        }
+    }
+
+    private static Void createSchema(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS collections ("
+                    + "id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    + "namespace TEXT NOT NULL, "
+                    + "name TEXT NOT NULL, "
+                    + "config TEXT NOT NULL, "
+                    + "index_saved INTEGER NOT NULL DEFAULT 0 CHECK (index_saved IN (0, 1)), "
+                    + "UNIQUE (namespace, name))");
+            statement.execute("CREATE TABLE IF NOT EXISTS pending_operations ("
+                    + "id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    + "collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE, "
+                    + "operation TEXT NOT NULL CHECK (operation IN ('upsert', 'delete')), "
+                    + "row_id INTEGER NOT NULL, "
+                    + "vector BLOB, "
+                    + "applied INTEGER NOT NULL DEFAULT 0 CHECK (applied IN (0, 1)))");
+            statement.execute("CREATE INDEX IF NOT EXISTS pending_operations_by_collection "
+                    + "ON pending_operations (collection_id, id)");
+        }
+        return null;
+    }
+
+    /** The data directory. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The directory of the index files. */
+    public Path indexDirectory() {
+        return indexDirectory;
+    }
+
+    /** The persistence mode in force (the configured one unless the system property overrides it). */
+    public PersistenceMode persistenceMode() {
+        return persistenceMode;
+    }
+
+    /**
+     * Creates a collection and opens it.
+     *
+     * @throws IllegalArgumentException if a name is invalid
+     * @throws VectorStoreException     if the collection exists
+     */
+    public VectorCollection createCollection(String namespace, String name, CollectionConfig config) {
+        Identifiers.requireCollectionName("namespace", namespace);
+        Identifiers.requireCollectionName("collection name", name);
+        synchronized (open) {
+            ensureOpen();
+            try {
+                if (findRow(namespace, name) != null) {
+                    throw new VectorStoreException("collection " + namespace + "/" + name + " already exists");
+                }
+                long id = database.write(connection -> insertCollection(connection, namespace, name, config));
+                return openRow(new CollectionRow(id, namespace, name, config, false));
+            } catch (SQLException e) {
+                throw new VectorStoreException("creating collection " + namespace + "/" + name + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Opens an existing collection: loads its index if one was saved, then replays its pending operations.
+     * Returns the same object on later calls until it is deleted or the store closed.
+     *
+     * @throws CollectionNotFoundException if it does not exist
+     * @throws IndexLoadError              if its saved index cannot be loaded
+     */
+    public VectorCollection openCollection(String namespace, String name) {
+        Identifiers.requireCollectionName("namespace", namespace);
+        Identifiers.requireCollectionName("collection name", name);
+        synchronized (open) {
+            ensureOpen();
+            VectorCollection cached = open.get(key(namespace, name));
+            if (cached != null) {
+                return cached;
+            }
+            try {
+                CollectionRow row = findRow(namespace, name);
+                if (row == null) {
+                    throw new CollectionNotFoundException(namespace, name);
+                }
+                return openRow(row);
+            } catch (SQLException e) {
+                throw new VectorStoreException("opening collection " + namespace + "/" + name + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Opens the collection, creating it if it does not exist.
+     *
+     * @throws VectorStoreException if it exists with a different config (naming both)
+     */
+    public VectorCollection openOrCreateCollection(String namespace, String name, CollectionConfig config) {
+        Identifiers.requireCollectionName("namespace", namespace);
+        Identifiers.requireCollectionName("collection name", name);
+        synchronized (open) {
+            ensureOpen();
+            try {
+                CollectionRow row = findRow(namespace, name);
+                if (row == null) {
+                    return createCollection(namespace, name, config);
+                }
+                if (!row.config().equals(config)) {
+                    throw new VectorStoreException("collection " + namespace + "/" + name + " exists with config "
+                            + row.config() + ", which differs from the requested " + config);
+                }
+                return openCollection(namespace, name);
+            } catch (SQLException e) {
+                throw new VectorStoreException("opening collection " + namespace + "/" + name + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Deletes a collection: its records, pending operations and index file (and stale temps). Idempotent.
+     *
+     * @return whether it existed
+     */
+    public boolean deleteCollection(String namespace, String name) {
+        Identifiers.requireCollectionName("namespace", namespace);
+        Identifiers.requireCollectionName("collection name", name);
+        synchronized (open) {
+            ensureOpen();
+            try {
+                CollectionRow row = findRow(namespace, name);
+                if (row == null) {
+                    return false;
+                }
+                VectorCollection collection = open.remove(key(namespace, name));
+                if (collection != null) {
+                    collection.mutationLock().lock();
+                    try {
+                        collection.closeLocked("deleted");
+                    } finally {
+                        collection.mutationLock().unlock();
+                    }
+                }
+                database.write(connection -> {
+                    try (Statement drop = connection.createStatement();
+                         PreparedStatement delete = connection.prepareStatement(
+                                 "DELETE FROM collections WHERE id = ?")) {
+                        drop.execute("DROP TABLE IF EXISTS " + RecordsTable.name(row.id()));
+                        delete.setLong(1, row.id());
+                        return delete.executeUpdate();
+                    }
+                });
+                Path indexPath = indexPath(row);
+                StaleTemps.clear(indexPath);
+                if (Files.deleteIfExists(indexPath)) {
+                    AtomicIndexWriter.forceDirectory(indexDirectory);
+                }
+                return true;
+            } catch (SQLException | IOException e) {
+                throw new VectorStoreException("deleting collection " + namespace + "/" + name + " failed", e);
+            }
+        }
+    }
+
+    /** A description of one collection, from SQLite alone (its index is not loaded). */
+    public record CollectionInfo(String namespace, String name, CollectionConfig config, boolean indexSaved,
+                                 Path indexPath) {
+    }
+
+    /** Every collection, ordered by namespace and name. */
+    public List<CollectionInfo> listCollections() {
+        synchronized (open) {
+            ensureOpen();
+            try {
+                return database.read(connection -> {
+                    List<CollectionInfo> infos = new ArrayList<>();
+                    try (Statement select = connection.createStatement();
+                         ResultSet rows = select.executeQuery("SELECT id, namespace, name, config, index_saved "
+                                 + "FROM collections ORDER BY namespace, name")) {
+                        while (rows.next()) {
+                            CollectionRow row = collectionRow(rows);
+                            infos.add(new CollectionInfo(row.namespace(), row.name(), row.config(),
+                                    row.indexSaved(), indexPath(row)));
+                        }
+                    }
+                    return infos;
+                });
+            } catch (SQLException e) {
+                throw new VectorStoreException("listing collections failed", e);
+            }
+        }
+    }
+
+    private record CollectionRow(long id, String namespace, String name, CollectionConfig config,
+                                 boolean indexSaved) {
+    }
+
+    private VectorCollection openRow(CollectionRow row) throws SQLException {
+        EngineOptions engineOptions = EngineOptions.of(row.config().dimensions(), row.config().metric(),
+                persistenceMode);
+        VectorCollection collection = VectorCollection.open(database, row.id(), row.namespace(), row.name(),
+                row.config(), indexPath(row), Engines.create(row.config().engine(), engineOptions),
+                options.saveThreshold(), row.indexSaved());
+        open.put(key(row.namespace(), row.name()), collection);
+        return collection;
+    }
+
+    private Path indexPath(CollectionRow row) {
+        return indexDirectory.resolve(row.namespace() + "." + row.name() + "." + row.config().engine()
+                + INDEX_SUFFIX);
+    }
+
+    private CollectionRow findRow(String namespace, String name) throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, namespace, name, config, "
+                    + "index_saved FROM collections WHERE namespace = ? AND name = ?")) {
+                select.setString(1, namespace);
+                select.setString(2, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? collectionRow(rows) : null;
+                }
+            }
+        });
+    }
+
+    private static CollectionRow collectionRow(ResultSet rows) throws SQLException {
+        return new CollectionRow(rows.getLong(1), rows.getString(2), rows.getString(3),
+                configFromJson(rows.getString(4)), rows.getInt(5) == 1);
+    }
+
+    private static long insertCollection(Connection connection, String namespace, String name,
+                                         CollectionConfig config) throws SQLException {
+        long id;
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO collections (namespace, name, config, index_saved) VALUES (?, ?, ?, 0)")) {
+            insert.setString(1, namespace);
+            insert.setString(2, name);
+            insert.setString(3, configToJson(config));
+            insert.executeUpdate();
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT last_insert_rowid()")) {
+            rows.next();
+            id = rows.getLong(1);
+        }
+        try (Statement create = connection.createStatement()) {
+            for (String sql : RecordsTable.createStatements(id, config)) {
+                create.execute(sql);
+            }
+        }
+        return id;
+    }
+
+    static String configToJson(CollectionConfig config) {
+        ObjectNode node = PropertyCodec.mapper().createObjectNode();
+        node.put("dimensions", config.dimensions());
+        node.put("metric", config.metric().id());
+        node.put("engine", config.engine());
+        ObjectNode properties = node.putObject("indexed_properties");
+        config.indexedProperties().forEach((property, type) -> properties.put(property, type.id()));
+        return node.toString();
+    }
+
+    static CollectionConfig configFromJson(String json) {
+        try {
+            JsonNode node = PropertyCodec.mapper().readTree(json);
+            Map<String, PropertyType> properties = new LinkedHashMap<>();
+            node.get("indexed_properties").fields().forEachRemaining(
+                    field -> properties.put(field.getKey(), PropertyType.fromId(field.getValue().textValue())));
+            return new CollectionConfig(node.get("dimensions").intValue(),
+                    SimilarityMetric.fromId(node.get("metric").textValue()), node.get("engine").textValue(),
+                    properties);
+        } catch (IOException | RuntimeException e) {
+            throw new VectorStoreException("stored collection config is invalid: " + json, e);
+        }
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new VectorStoreException("the store in " + dataDirectory + " is closed");
+        }
+    }
+
+    /**
+     * Clean shutdown: saves every open collection with unsaved changes, then closes engines and the database. Every
+     * collection is attempted even if one fails; the failures are then thrown together. Idempotent.
+     *
+     * @throws VectorStoreException if a save or the database close failed (the pending log keeps every change)
+     */
+    @Override
+    public void close() {
+        synchronized (open) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            VectorStoreException failure = null;
+            for (VectorCollection collection : open.values()) {
+                collection.mutationLock().lock();
+                try {
+                    collection.saveForShutdownLocked();
+                } catch (IOException | SQLException | RuntimeException e) {
+                    failure = addFailure(failure, "saving collection " + collection.namespace() + "/"
+                            + collection.name() + " at shutdown failed", e);
+                } finally {
+                    collection.closeLocked("closed with its store");
+                    collection.mutationLock().unlock();
+                }
+            }
+            open.clear();
+            try {
+                database.close();
+            } catch (SQLException e) {
+                failure = addFailure(failure, "closing the database failed", e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private static VectorStoreException addFailure(VectorStoreException failure, String message, Exception cause) {
+        if (failure == null) {
+            return new VectorStoreException(message + ": " + cause, cause);
+        }
+        failure.addSuppressed(cause instanceof IOException io ? new UncheckedIOException(io) : cause);
+        return failure;
+    }
+}

@@ -1,0 +1,146 @@
+package io.indexgate.store;
+
+import static io.indexgate.store.SQLiteVectorStoreTest.assertRecovered;
+import static io.indexgate.store.StoreFixtures.CONFIG;
+import static io.indexgate.store.StoreFixtures.contents;
+import static io.indexgate.store.StoreFixtures.record;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.indexgate.persist.CorruptIndexException;
+import io.indexgate.persist.IndexSaveException;
+import io.indexgate.persist.PersistenceMode;
+import io.indexgate.persist.SaveStep;
+import io.indexgate.persist.StaleTemps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.jboss.byteman.contrib.bmunit.BMRule;
+import org.jboss.byteman.contrib.bmunit.WithByteman;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * In-process I/O faults injected with Byteman into the save path of a real store: each leaves the previous index
+ * loadable, no temp behind, and the store serving and able to save again. The DIRECT mode is the negative control:
+ * the same fault tears its index file.
+ */
+@WithByteman
+class SaveFaultTest {
+
+    private static final String WRITER = "io.indexgate.persist.AtomicIndexWriter";
+    private static final String ARMED_PROPERTY = "indexgate.test.fault.armed";
+    /** Faults strike only once armed, so that setting up the previous generation is not hit. */
+    private static final String ARMED = "System.getProperty(\"" + ARMED_PROPERTY + "\") != null";
+
+    @TempDir
+    Path data;
+
+    @AfterEach
+    void disarm() {
+        System.clearProperty(ARMED_PROPERTY);
+    }
+
+    /** A store with one saved generation (records 0-9) and unsaved records 10-14 in the log. */
+    private SQLiteVectorStore storeWithUnsavedChanges(PersistenceMode mode) throws IOException {
+        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, mode, null));
+        VectorCollection docs = store.createCollection("ns", "docs", CONFIG);
+        docs.upsert(IntStream.range(0, 10).mapToObj(StoreFixtures::record).toList());
+        docs.saveIndex();
+        docs.upsert(IntStream.range(10, 15).mapToObj(StoreFixtures::record).toList());
+        System.setProperty(ARMED_PROPERTY, "true");
+        return store;
+    }
+
+    /** The fault's save fails at {@code step}; the old file is intact; then the store saves and recovers. */
+    private void assertSurvives(SaveStep step, boolean targetReplaced) throws IOException {
+        SQLiteVectorStore store = storeWithUnsavedChanges(PersistenceMode.ATOMIC);
+        VectorCollection docs = store.openCollection("ns", "docs");
+        byte[] previous = Files.readAllBytes(docs.indexPath());
+
+        IndexSaveException failure = assertThrows(IndexSaveException.class, docs::saveIndex);
+        assertEquals(step, failure.step());
+        assertTrue(failure.getMessage().contains(docs.indexPath().toString()), failure.getMessage());
+        if (!targetReplaced) {
+            assertArrayEquals(previous, Files.readAllBytes(docs.indexPath()), "the previous index is untouched");
+        }
+        assertEquals(List.of(), StaleTemps.find(docs.indexPath()), "no temp is left behind");
+        assertEquals(5, docs.status().pendingOperations(), "nothing was committed");
+        assertEquals(15, docs.query(VectorQuery.nearest(StoreFixtures.vector(12), 20)).get(0).size(),
+                "the store keeps serving");
+
+        docs.upsert(List.of(record(15)));
+        docs.saveIndex();
+        assertEquals(0, docs.status().pendingOperations(), "the next save succeeds");
+        Map<UUID, List<Float>> acknowledged = contents(docs);
+        // Dropped without close: recovery needs the file the last save wrote.
+        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
+            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
+        }
+    }
+
+    @Test
+    @BMRule(name = "ENOSPC on the first chunk", targetClass = WRITER, targetMethod = "writeChunk",
+            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"enospc-chunk-1\") == 1",
+            action = "throw new java.io.IOException(\"No space left on device\")")
+    void diskFullOnTheFirstChunk() throws IOException {
+        assertSurvives(SaveStep.WRITE, false);
+    }
+
+    @Test
+    @BMRule(name = "ENOSPC on the payload chunk", targetClass = WRITER, targetMethod = "writeChunk",
+            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"enospc-chunk-2\") == 2",
+            action = "throw new java.io.IOException(\"No space left on device\")")
+    void diskFullOnTheSecondChunk() throws IOException {
+        assertSurvives(SaveStep.WRITE, false);
+    }
+
+    @Test
+    @BMRule(name = "EIO on force", targetClass = WRITER, targetMethod = "forceFile",
+            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"eio-force\") == 1",
+            action = "throw new java.io.IOException(\"Input/output error\")")
+    void fileForceFails() throws IOException {
+        assertSurvives(SaveStep.FORCE_FILE, false);
+    }
+
+    @Test
+    @BMRule(name = "move fails", targetClass = WRITER, targetMethod = "moveIntoPlace",
+            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"move\") == 1",
+            action = "throw new java.nio.file.AtomicMoveNotSupportedException($1.toString(), $2.toString(), "
+                    + "\"injected\")")
+    void moveFails() throws IOException {
+        assertSurvives(SaveStep.MOVE, false);
+    }
+
+    @Test
+    @BMRule(name = "directory force fails", targetClass = WRITER, targetMethod = "forceDirectory",
+            targetLocation = "AT ENTRY", condition = ARMED + " && callerEquals(\"write\") && incrementCounter(\"dir\") == 1",
+            action = "throw new java.io.IOException(\"Input/output error\")")
+    void directoryForceFails() throws IOException {
+        // The new file is in place but not known durable, so the save is not committed; the log still covers it.
+        assertSurvives(SaveStep.FORCE_DIRECTORY, true);
+    }
+
+    @Test
+    @BMRule(name = "ENOSPC mid-write in DIRECT mode", targetClass = WRITER, targetMethod = "writeChunk",
+            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"direct-enospc\") == 2",
+            action = "throw new java.io.IOException(\"No space left on device\")")
+    void directModeLeavesATornIndexThatNoLongerLoads() throws IOException {
+        SQLiteVectorStore store = storeWithUnsavedChanges(PersistenceMode.DIRECT);
+        VectorCollection docs = store.openCollection("ns", "docs");
+        assertThrows(IndexSaveException.class, docs::saveIndex);
+
+        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
+            IndexLoadError error = assertThrows(IndexLoadError.class, () -> reopened.openCollection("ns", "docs"));
+            assertInstanceOf(CorruptIndexException.class, error.getCause(), "the torn file fails verification");
+        }
+    }
+}

@@ -306,8 +306,12 @@ public final class SQLiteVectorStore implements AutoCloseable {
     }
 
     private Path indexPath(CollectionRow row) {
-        return indexDirectory.resolve(row.namespace() + "." + row.name() + "." + row.config().engine()
-                + INDEX_SUFFIX);
+        return indexDirectory.resolve(indexFileName(row.namespace(), row.name(), row.config().engine()));
+    }
+
+    /** The file name of a collection's index in the index directory: {@code <namespace>.<name>.<engine>.index}. */
+    public static String indexFileName(String namespace, String name, String engine) {
+        return namespace + "." + name + "." + engine + INDEX_SUFFIX;
     }
 
     private CollectionRow findRow(String namespace, String name) throws SQLException {

@@ -1,0 +1,112 @@
+package io.indexgate.harness.campaign;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.indexgate.harness.history.Histories;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The campaign's reports: a table for people, {@code verdict.json} for tools, {@code junit.xml} for CI systems. */
+public final class Reports {
+
+    private Reports() {
+    }
+
+    public static void printTable(CampaignResult result, PrintStream out) {
+        String format = "%-34s %-8s %-19s %6s %8s %5s %-13s %-9s%n";
+        out.printf(format, "scenario", "engine", "mode", "faults", "restarts", "ops", "verdict", "expected");
+        for (RunResult run : result.runs()) {
+            out.printf(format, run.scenario(), run.engine(), run.mode(), run.faults(), run.restarts(),
+                    run.operations(), run.verdict(), run.expected().name().toLowerCase(Locale.ROOT)
+                            + (run.asExpected() ? "" : " (!)"));
+        }
+        for (RunResult run : result.runs()) {
+            if (run.harnessError() != null) {
+                out.println();
+                out.println("HARNESS ERROR in " + run.scenario() + " on " + run.engine() + ": " + run.harnessError());
+            }
+            if (!run.violations().isEmpty()) {
+                out.println();
+                out.println("VIOLATIONS in " + run.scenario() + " on " + run.engine() + " (" + run.mode()
+                        + ", seed " + run.seed() + "):");
+                run.violations().forEach(v -> out.println("  " + v.describe()));
+                out.println("  replay: " + run.replayCommand());
+                out.println("  history: " + run.runDirectory() + "/history.jsonl");
+            }
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%d runs, %d cycles in %.1f s: %.0f crash-restart-check cycles per minute "
+                        + "(%.0f ms per cycle per run); seed %d%n", result.runs().size(), result.cycles(),
+                result.millis() / 1000.0, result.cyclesPerMinute(), result.millisPerCycle(), result.seed());
+    }
+
+    public static void write(CampaignResult result, Path reportDir) throws IOException {
+        Files.createDirectories(reportDir);
+        ObjectNode verdict = Histories.json().createObjectNode();
+        verdict.put("verdict", switch (result.exitCode()) {
+            case 0 -> "valid";
+            case 1 -> "invalid";
+            default -> "harness-error";
+        });
+        verdict.put("seed", result.seed());
+        verdict.put("mode", result.mode());
+        verdict.put("millis", result.millis());
+        verdict.put("cycles", result.cycles());
+        verdict.put("cyclesPerMinute", Math.round(result.cyclesPerMinute()));
+        ArrayNode runs = verdict.putArray("runs");
+        for (RunResult run : result.runs()) {
+            ObjectNode node = Histories.json().valueToTree(run);
+            node.put("verdict", run.verdict());
+            node.put("asExpected", run.asExpected());
+            node.put("replay", run.replayCommand());
+            runs.add(node);
+        }
+        Histories.json().writerWithDefaultPrettyPrinter().writeValue(reportDir.resolve("verdict.json").toFile(),
+                verdict);
+        Files.writeString(reportDir.resolve("junit.xml"), junit(result));
+    }
+
+    static String junit(CampaignResult result) {
+        long failures = result.runs().stream().filter(run -> !run.violations().isEmpty()).count();
+        long errors = result.runs().stream().filter(run -> run.harnessError() != null).count();
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        xml.append(String.format(Locale.ROOT, "<testsuite name=\"indexgate.%s\" tests=\"%d\" failures=\"%d\" "
+                        + "errors=\"%d\" time=\"%.3f\">%n", escape(result.mode()), result.runs().size(), failures,
+                errors, result.millis() / 1000.0));
+        for (RunResult run : result.runs()) {
+            xml.append(String.format(Locale.ROOT, "  <testcase classname=\"indexgate.%s.%s\" name=\"%s\" "
+                    + "time=\"%.3f\">%n", escape(run.mode()), escape(run.engine()), escape(run.scenario()),
+                    run.millis() / 1000.0));
+            if (run.harnessError() != null) {
+                xml.append("    <error message=\"").append(escape(run.harnessError())).append("\"/>\n");
+            } else if (!run.violations().isEmpty()) {
+                StringBuilder body = new StringBuilder();
+                run.violations().forEach(v -> body.append(v.describe()).append('\n'));
+                body.append("replay: ").append(run.replayCommand()).append('\n');
+                xml.append("    <failure message=\"").append(escape(run.violations().get(0).describe()))
+                        .append("\">").append(escape(body.toString())).append("</failure>\n");
+            }
+            xml.append("  </testcase>\n");
+        }
+        return xml.append("</testsuite>\n").toString();
+    }
+
+    private static String escape(String text) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> escaped.append("&lt;");
+                case '>' -> escaped.append("&gt;");
+                case '&' -> escaped.append("&amp;");
+                case '"' -> escaped.append("&quot;");
+                default -> escaped.append(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c);
+            }
+        }
+        return escaped.toString();
+    }
+
+}

@@ -1,0 +1,178 @@
+package io.indexgate.harness.campaign;
+
+import io.indexgate.harness.checker.Checker;
+import io.indexgate.harness.checker.Violation;
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.history.Histories;
+import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.persist.PersistenceMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one scenario on one engine in one mode: {@code cycles} child JVMs in a row on the same data directory, each
+ * recovering what the previous one left and running the workload until its fault strikes (a rule halts it or makes
+ * an I/O call fail, or the parent kills it at a seeded moment); then a last child that only recovers. The parent
+ * records every event the children print, in order, in {@code history.jsonl}, and the checker judges that history.
+ */
+public final class RunExecutor {
+
+    /** A child that runs longer than this is killed and the run is a harness error. */
+    static final long CHILD_TIMEOUT_SECONDS = 120;
+
+    private final ChildLauncher launcher;
+
+    public RunExecutor(ChildLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    /**
+     * What to run.
+     *
+     * @param scenario     the scenario
+     * @param engine       the engine id
+     * @param mode         the persistence mode of the children
+     * @param seed         the seed of workload, strike points and kill moments
+     * @param cycles       fault cycles before the final recovery
+     * @param operations   operations per cycle
+     * @param killWindowMs for kill scenarios, the moment of the kill is drawn from [0, this) after the start
+     * @param extraRules   rule files loaded into every child on top of the scenario's own
+     * @param runDirectory where the data, history and logs go (created)
+     */
+    public record RunSpec(Scenario scenario, String engine, PersistenceMode mode, long seed, int cycles,
+                          int operations, int killWindowMs, List<Path> extraRules, Path runDirectory) {
+    }
+
+    public RunResult execute(RunSpec spec) {
+        long started = System.nanoTime();
+        List<Event> history = Collections.synchronizedList(new ArrayList<>());
+        String harnessError = null;
+        int faults = 0;
+        try {
+            Files.createDirectories(spec.runDirectory());
+            Path data = spec.runDirectory().resolve("data");
+            List<Path> rules = new ArrayList<>();
+            if (spec.scenario().rule() != null) {
+                rules.add(Files.writeString(spec.runDirectory().resolve(spec.scenario().name() + ".btm"),
+                        spec.scenario().rule()));
+            }
+            rules.addAll(spec.extraRules());
+            SplittableRandom random = new SplittableRandom(spec.seed());
+            for (int cycle = 0; cycle <= spec.cycles(); cycle++) {
+                boolean last = cycle == spec.cycles();
+                int strikeAt = 1 + random.nextInt(4);
+                long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
+                ChildLauncher.ChildSpec child = new ChildLauncher.ChildSpec(data, spec.engine(), spec.mode(),
+                        spec.seed(), cycle, last ? 0 : spec.operations(), last ? spec.extraRules() : rules, strikeAt);
+                String problem = runChild(child, killAt, history, started, spec.runDirectory());
+                if (problem != null) {
+                    harnessError = problem;
+                    break;
+                }
+            }
+            if (harnessError == null && history.stream().noneMatch(
+                    e -> e.type().equals(Event.RECOVERED) && e.cycle() == spec.cycles())) {
+                harnessError = "the final recovery reported nothing; see " + spec.runDirectory();
+            }
+            faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT)
+                    || e.type().equals(Event.KILL)).count();
+            if (harnessError == null && faults == 0 && !spec.scenario().isKill()
+                    && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED) {
+                harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in "
+                        + spec.cycles() + " cycles, so nothing was tested";
+            }
+            Histories.write(spec.runDirectory().resolve("history.jsonl"), history);
+        } catch (IOException | RuntimeException e) {
+            harnessError = "the harness failed: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            harnessError = "interrupted";
+        }
+        List<Violation> violations = harnessError == null ? Checker.check(history) : List.of();
+        int restarts = (int) history.stream().filter(e -> e.type().equals(Event.START)).count() - 1;
+        int operations = (int) history.stream().filter(e -> e.type().equals(Event.INVOKE)).count();
+        return new RunResult(spec.scenario().name(), spec.engine(), spec.mode().cliName(), spec.seed(),
+                spec.scenario().expectation(spec.mode()), faults, Math.max(0, restarts), operations, violations,
+                harnessError, spec.runDirectory().toString(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Runs one child to its end; returns a harness problem, or null. */
+    private String runChild(ChildLauncher.ChildSpec child, long killAtMillis, List<Event> history, long runStarted,
+                            Path runDirectory) throws IOException, InterruptedException {
+        Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
+        Files.writeString(log, String.join(" ", launcher.command(child)) + System.lineSeparator(),
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        record(history, Event.of(Event.START, child.cycle(), "strike at " + child.strikeAt()
+                + (killAtMillis >= 0 ? ", kill after " + killAtMillis + " ms" : "")), runStarted);
+        Process process = launcher.start(child, log);
+        List<String> garbage = new ArrayList<>();
+        Thread reader = new Thread(() -> readEvents(process, child.cycle(), history, runStarted, log, garbage),
+                "indexgate-reader-" + child.cycle());
+        reader.start();
+        try {
+            boolean exited;
+            if (killAtMillis >= 0) {
+                exited = process.waitFor(killAtMillis, TimeUnit.MILLISECONDS);
+                if (!exited) {
+                    record(history, Event.of(Event.KILL, child.cycle(), "SIGKILL after " + killAtMillis + " ms"),
+                            runStarted);
+                    process.destroyForcibly();
+                }
+            }
+            exited = process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!exited) {
+                return "child " + child.cycle() + " did not finish in " + CHILD_TIMEOUT_SECONDS + " s; see " + log;
+            }
+        } finally {
+            launcher.reap(process);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        int status = process.exitValue();
+        record(history, Event.of(Event.EXIT, child.cycle(), "status " + status), runStarted);
+        if (!garbage.isEmpty()) {
+            return "child " + child.cycle() + " printed malformed protocol lines, e.g. " + garbage.get(0);
+        }
+        if (status != 0 && status != 3 && status != 137) {
+            return "child " + child.cycle() + " failed with exit status " + status + "; see " + log;
+        }
+        return null;
+    }
+
+    private static void readEvents(Process process, int cycle, List<Event> history, long runStarted, Path log,
+                                   List<String> garbage) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                Event event;
+                try {
+                    event = Histories.fromProtocolLine(line);
+                } catch (IOException e) {
+                    garbage.add(line);
+                    continue;
+                }
+                if (event != null) {
+                    record(history, event.inCycle(cycle), runStarted);
+                } else {
+                    Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
+                }
+            }
+        } catch (IOException e) {
+            garbage.add("reading the child's output failed: " + e);
+        }
+    }
+
+    private static void record(List<Event> history, Event event, long runStarted) {
+        history.add(event.at((System.nanoTime() - runStarted) / 1_000_000));
+    }
+}

@@ -1,0 +1,44 @@
+package io.indexgate.harness.campaign;
+
+import io.indexgate.persist.PersistenceMode;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One fault scenario: data, not code. A Byteman rule (for halts and thrown errors) or none (random SIGKILL), with
+ * what it is expected to do in each persistence mode.
+ *
+ * @param name        unique, used on the command line and in reports
+ * @param description one sentence
+ * @param kind        {@code halt} (the JVM stops at a point), {@code throw} (an I/O error is injected and the JVM
+ *                    goes on), {@code kill} (SIGKILL at a seeded random moment) or {@code custom} (a user's rule)
+ * @param strikes     where it strikes, for people: for example {@code AtomicIndexWriter.moveIntoPlace, entry}
+ * @param rule        the Byteman rule text, null for {@code kill}
+ * @param expected    the expectation per persistence mode; a missing mode means {@link Expectation#ANY}
+ */
+public record Scenario(String name, String description, String kind, String strikes, String rule,
+                       Map<PersistenceMode, Expectation> expected) {
+
+    public static final String HALT = "halt";
+    public static final String THROW = "throw";
+    public static final String KILL = "kill";
+    public static final String CUSTOM = "custom";
+
+    public Scenario {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        expected = Map.copyOf(expected);
+        if (!KILL.equals(kind) && rule == null) {
+            throw new IllegalArgumentException("scenario " + name + " of kind " + kind + " needs a rule");
+        }
+    }
+
+    /** The expectation in {@code mode}. */
+    public Expectation expectation(PersistenceMode mode) {
+        return expected.getOrDefault(mode, Expectation.ANY);
+    }
+
+    public boolean isKill() {
+        return KILL.equals(kind);
+    }
+}

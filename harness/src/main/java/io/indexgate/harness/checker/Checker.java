@@ -1,0 +1,167 @@
+package io.indexgate.harness.checker;
+
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.history.RecoveryReport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides whether a run's history is valid: a pure function of the events, so it can be re-run on a recorded history
+ * and tested on generated ones. A run is valid iff at every recovery:
+ * <ol>
+ *   <li>the store opened (no {@code IndexLoadError}, no startup failure);</li>
+ *   <li>the index file's content fingerprint is that of the last completed save, or of a save in flight (invoked and
+ *       not completed, or failed) since then; absent if no save has completed and none was in flight;</li>
+ *   <li>every record holds a value that some admissible history gives it: its last acknowledged upsert or delete,
+ *       or the effect of an operation that was in flight (never completed, or failed: Jepsen's {@code info}, which may
+ *       or may not have happened); and every record is found by a query with its own vector;</li>
+ *   <li>the engine's contents equal the records in SQLite;</li>
+ *   <li>no stale temp file survived the recovery.</li>
+ * </ol>
+ * After each recovery the observed state becomes the known state. Not thread-safe; one instance per check.
+ */
+public final class Checker {
+
+    /** The value of a record that does not exist. */
+    static final String ABSENT = "-";
+
+    private final Map<String, Set<String>> possible = new HashMap<>();
+    private final Map<String, Long> lastWriter = new HashMap<>();
+    private final Map<Long, Event> inFlight = new LinkedHashMap<>();
+    private final List<Violation> violations = new ArrayList<>();
+    private String lastCompletedSave = RecoveryReport.ABSENT;
+    private Long lastCompletedSaveOp;
+    private final Set<String> savesInFlight = new LinkedHashSet<>();
+
+    private Checker() {
+    }
+
+    /** The violations of {@code history}, in the order found; empty if the run is valid. */
+    public static List<Violation> check(List<Event> history) {
+        Checker checker = new Checker();
+        history.forEach(checker::accept);
+        return List.copyOf(checker.violations);
+    }
+
+    private void accept(Event event) {
+        switch (event.type()) {
+            case Event.INVOKE -> inFlight.put(event.op(), event);
+            case Event.OK -> {
+                Event invoke = inFlight.remove(event.op());
+                if (invoke != null) {
+                    happened(invoke);
+                }
+            }
+            case Event.FAIL -> {
+                Event invoke = inFlight.remove(event.op());
+                if (invoke != null) {
+                    mayHaveHappened(invoke);
+                }
+            }
+            case Event.RECOVERED -> recovered(event);
+            default -> {
+            }
+        }
+    }
+
+    private void happened(Event invoke) {
+        switch (invoke.function()) {
+            case Event.UPSERT, Event.DELETE -> {
+                for (Event.Write write : invoke.writes()) {
+                    possible.put(write.uuid(), new LinkedHashSet<>(Set.of(value(write))));
+                    lastWriter.put(write.uuid(), invoke.op());
+                }
+            }
+            case Event.SAVE -> {
+                lastCompletedSave = invoke.fingerprint();
+                lastCompletedSaveOp = invoke.op();
+                savesInFlight.clear();
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void mayHaveHappened(Event invoke) {
+        switch (invoke.function()) {
+            case Event.UPSERT, Event.DELETE -> {
+                for (Event.Write write : invoke.writes()) {
+                    possible.computeIfAbsent(write.uuid(), uuid -> new LinkedHashSet<>(Set.of(ABSENT)))
+                            .add(value(write));
+                }
+            }
+            case Event.SAVE -> savesInFlight.add(invoke.fingerprint());
+            default -> {
+            }
+        }
+    }
+
+    private static String value(Event.Write write) {
+        return write.digest() == null ? ABSENT : write.digest();
+    }
+
+    private void recovered(Event event) {
+        // Whatever was in flight when the previous process died may or may not have happened.
+        inFlight.values().forEach(this::mayHaveHappened);
+        inFlight.clear();
+        RecoveryReport report = event.recovery();
+        int cycle = event.cycle();
+
+        Set<String> admissibleFiles = new LinkedHashSet<>();
+        admissibleFiles.add(lastCompletedSave);
+        admissibleFiles.addAll(savesInFlight);
+        String found = report.indexFingerprint();
+        if (!admissibleFiles.contains(found)) {
+            violations.add(new Violation(2, cycle, lastCompletedSaveOp, "the index file holds " + found
+                    + "; admissible: the last completed save " + lastCompletedSave
+                    + (lastCompletedSaveOp == null ? "" : " (op " + lastCompletedSaveOp + ")")
+                    + (savesInFlight.isEmpty() ? "" : " or a save in flight " + savesInFlight)));
+        } else {
+            lastCompletedSave = found;
+        }
+        savesInFlight.clear();
+
+        if (!report.opened()) {
+            violations.add(new Violation(1, cycle, null, "the restarted store did not open: "
+                    + report.openError()));
+            return;
+        }
+        Set<String> uuids = new TreeSet<>(possible.keySet());
+        uuids.addAll(report.records().keySet());
+        for (String uuid : uuids) {
+            Set<String> admissible = possible.getOrDefault(uuid, Set.of(ABSENT));
+            String actual = report.records().getOrDefault(uuid, ABSENT);
+            if (!admissible.contains(actual)) {
+                violations.add(new Violation(3, cycle, lastWriter.get(uuid), describe(uuid, admissible, actual)));
+            }
+            possible.put(uuid, new LinkedHashSet<>(Set.of(actual)));
+        }
+        for (String uuid : report.notFoundByExactQuery()) {
+            violations.add(new Violation(3, cycle, lastWriter.get(uuid), "record " + uuid
+                    + " is in SQLite but a query with its own vector does not find it"));
+        }
+        for (String mismatch : report.engineMismatches()) {
+            violations.add(new Violation(4, cycle, null, mismatch));
+        }
+        if (!report.tempsAfterOpen().isEmpty()) {
+            violations.add(new Violation(5, cycle, null, "stale temps survived the recovery: "
+                    + report.tempsAfterOpen()));
+        }
+    }
+
+    private static String describe(String uuid, Set<String> admissible, String actual) {
+        if (actual.equals(ABSENT)) {
+            return "acknowledged upsert of record " + uuid + " was lost (admissible values " + admissible + ")";
+        }
+        if (admissible.equals(Set.of(ABSENT))) {
+            return "record " + uuid + " is present with " + actual + " but was never written or was deleted";
+        }
+        return "record " + uuid + " holds " + actual + "; admissible values " + admissible;
+    }
+}

@@ -1,0 +1,249 @@
+package io.indexgate.harness.cli;
+
+import io.indexgate.engine.Engines;
+import io.indexgate.harness.campaign.Campaign;
+import io.indexgate.harness.campaign.CampaignResult;
+import io.indexgate.harness.campaign.CampaignSpec;
+import io.indexgate.harness.campaign.Reports;
+import io.indexgate.harness.campaign.RunExecutor;
+import io.indexgate.harness.campaign.Scenario;
+import io.indexgate.harness.campaign.ScenarioCatalog;
+import io.indexgate.harness.checker.Checker;
+import io.indexgate.harness.checker.Violation;
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.history.Histories;
+import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.workload.WorkloadMain;
+import io.indexgate.persist.PersistenceMode;
+import io.indexgate.persist.StaleTemps;
+import io.indexgate.store.CollectionStatus;
+import io.indexgate.store.IndexLoadError;
+import io.indexgate.store.SQLiteVectorStore;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code indexgate} command line. Exit codes: 0 all valid; 1 a durability violation found; 2 the harness itself
+ * failed (never reported as a pass); 3 ({@code inspect}) an index could not be loaded.
+ */
+@Command(name = "indexgate", mixinStandardHelpOptions = true, version = "indexgate 0.1.0",
+        description = "Durability gate for vector-index persistence.",
+        subcommands = {IndexgateCli.Run.class, IndexgateCli.Scenarios.class, IndexgateCli.Workload.class,
+                IndexgateCli.Inspect.class, IndexgateCli.Check.class})
+public final class IndexgateCli {
+
+    static final int VALID = 0;
+    static final int VIOLATION = 1;
+    static final int HARNESS_FAILURE = 2;
+    static final int UNLOADABLE = 3;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code; an unexpected exception is a harness failure (2). */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new IndexgateCli());
+        commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
+            line.getErr().println("indexgate: " + exception);
+            return HARNESS_FAILURE;
+        });
+        commandLine.setParameterExceptionHandler((exception, parsed) -> {
+            exception.getCommandLine().getErr().println("indexgate: " + exception.getMessage());
+            exception.getCommandLine().usage(exception.getCommandLine().getErr());
+            return HARNESS_FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run a durability campaign: scenarios x engines, crash, restart, check.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--engine", defaultValue = "hnswlib", description = "hnswlib, usearch, exact, or all")
+        String engine;
+        @Option(names = "--mode", defaultValue = "atomic",
+                description = "atomic, atomic-no-dir-sync, atomic-no-file-sync or direct")
+        String mode;
+        @Option(names = "--scenario", description = "a scenario name (repeatable); default: the whole catalog")
+        List<String> scenarios = new ArrayList<>();
+        @Option(names = "--rule", description = "a Byteman rule file run as an extra scenario (repeatable)")
+        List<Path> rules = new ArrayList<>();
+        @Option(names = "--with-rule", description = "a Byteman rule file loaded into every child (repeatable)")
+        List<Path> withRules = new ArrayList<>();
+        @Option(names = "--kills", defaultValue = "10", description = "SIGKILL cycles of each kill scenario")
+        int kills;
+        @Option(names = "--cycles", defaultValue = "3", description = "fault cycles of each rule scenario")
+        int cycles;
+        @Option(names = "--ops", defaultValue = "40", description = "operations per cycle")
+        int operations;
+        @Option(names = "--seed", description = "the seed; default: random, printed")
+        Long seed;
+        @Option(names = "--work-dir", description = "where runs keep their data; default: a new temp directory")
+        Path workDir;
+        @Option(names = "--report-dir", defaultValue = "indexgate-report", description = "where reports go")
+        Path reportDir;
+        @Option(names = "--parallel", defaultValue = "1", description = "runs at once (each is one child JVM)")
+        int parallel;
+        @Option(names = "--shard", defaultValue = "1/1", description = "i/n: run the i-th of n shards")
+        String shard;
+
+        @Override
+        public Integer call() throws Exception {
+            PersistenceMode persistenceMode = PersistenceMode.parse(mode);
+            ScenarioCatalog catalog = ScenarioCatalog.load();
+            List<Scenario> chosen = new ArrayList<>();
+            if (scenarios.isEmpty() && rules.isEmpty()) {
+                chosen.addAll(catalog.all());
+            }
+            for (String name : scenarios) {
+                chosen.add(catalog.get(name));
+            }
+            for (Path rule : rules) {
+                chosen.add(ScenarioCatalog.fromRuleFile(rule));
+            }
+            String[] shardParts = shard.split("/");
+            if (shardParts.length != 2) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--shard takes i/n, got " + shard);
+            }
+            long campaignSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
+            Path work = workDir != null ? workDir : Files.createTempDirectory("indexgate-work");
+            CampaignSpec spec = new CampaignSpec(chosen, engines(engine), persistenceMode, campaignSeed, cycles,
+                    kills, operations, withRules.stream().map(Path::toAbsolutePath).toList(), work.toAbsolutePath(),
+                    reportDir.toAbsolutePath(), parallel, Integer.parseInt(shardParts[0]),
+                    Integer.parseInt(shardParts[1]));
+            PrintStream out = System.out;
+            out.printf("indexgate run: %d scenarios x %s, mode %s, seed %d, work dir %s%n", chosen.size(),
+                    spec.engines(), persistenceMode.cliName(), campaignSeed, work);
+            CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
+            Reports.write(result, spec.reportDir());
+            out.println();
+            Reports.printTable(result, out);
+            out.println("reports: " + spec.reportDir().resolve("verdict.json") + ", "
+                    + spec.reportDir().resolve("junit.xml"));
+            return result.exitCode();
+        }
+    }
+
+    static List<String> engines(String engine) {
+        if ("all".equals(engine)) {
+            return Engines.ids().stream().filter(id -> !id.equals("exact")).toList();
+        }
+        if (!Engines.ids().contains(engine)) {
+            throw new IllegalArgumentException("unknown engine '" + engine + "'; known: " + Engines.ids() + ", all");
+        }
+        return List.of(engine);
+    }
+
+    @Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenario catalog.")
+    static final class Scenarios implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            for (Scenario scenario : ScenarioCatalog.load().all()) {
+                Map<String, String> expected = new TreeMap<>();
+                for (PersistenceMode mode : PersistenceMode.values()) {
+                    expected.put(mode.cliName(), scenario.expectation(mode).name().toLowerCase(Locale.ROOT));
+                }
+                System.out.printf("%-34s %-6s %s%n    strikes: %s%n    expected: %s%n", scenario.name(),
+                        scenario.kind(), scenario.description(), scenario.strikes(), expected);
+            }
+            return VALID;
+        }
+    }
+
+    @Command(name = "workload", mixinStandardHelpOptions = true,
+            description = "Run a fault-free seeded workload and shut the store down cleanly.")
+    static final class Workload implements Callable<Integer> {
+        @Option(names = "--data-dir", required = true)
+        Path dataDir;
+        @Option(names = "--engine", defaultValue = "hnswlib")
+        String engine;
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+        @Option(names = "--ops", defaultValue = "200")
+        int operations;
+
+        @Override
+        public Integer call() {
+            engines(engine);
+            int[] counts = new int[3];
+            int status = WorkloadMain.run(dataDir, engine, seed, 0, operations, event -> {
+                switch (event.type()) {
+                    case Event.INVOKE -> counts[0]++;
+                    case Event.FAIL -> {
+                        counts[1]++;
+                        System.err.println("operation " + event.op() + " failed: " + event.error());
+                    }
+                    case Event.RECOVERED -> counts[2] = event.recovery().records().size();
+                    default -> {
+                    }
+                }
+            });
+            System.out.printf("workload on %s (%s, seed %d): %d operations, %d failed; %d records at start%n",
+                    dataDir, engine, seed, counts[0], counts[1], counts[2]);
+            return status == 0 && counts[1] == 0 ? VALID : HARNESS_FAILURE;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Open a data directory and report its collections, counts and index files.")
+    static final class Inspect implements Callable<Integer> {
+        @Option(names = "--data-dir", required = true)
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(dataDir) || !Files.exists(dataDir.resolve("store.db"))) {
+                System.err.println("indexgate: " + dataDir + " holds no store (no store.db)");
+                return HARNESS_FAILURE;
+            }
+            // Not closed on purpose: closing saves, and inspect must not write (beyond clearing stale temps).
+            SQLiteVectorStore store = SQLiteVectorStore.open(dataDir);
+            int status = VALID;
+            for (SQLiteVectorStore.CollectionInfo info : store.listCollections()) {
+                String file = Files.exists(info.indexPath()) ? Files.size(info.indexPath()) + " bytes" : "absent";
+                int temps = StaleTemps.find(info.indexPath()).size();
+                System.out.printf("%s/%s  engine %s, %d dims, %s%n  index file %s (%s), index_saved %s, "
+                                + "stale temps %d%n", info.namespace(), info.name(), info.config().engine(),
+                        info.config().dimensions(), info.config().metric().id(), info.indexPath(), file,
+                        info.indexSaved(), temps);
+                try {
+                    CollectionStatus status1 = store.openCollection(info.namespace(), info.name()).status();
+                    System.out.printf("  loaded: %d records, %d pending operations replayed, %d vectors in the "
+                            + "engine%n", status1.records(), status1.pendingOperations(), status1.engineSize());
+                } catch (IndexLoadError e) {
+                    System.out.println("  CANNOT LOAD: " + e.getMessage());
+                    status = UNLOADABLE;
+                }
+            }
+            return status;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Re-check a recorded run's history.jsonl.")
+    static final class Check implements Callable<Integer> {
+        @Option(names = "--run-dir", required = true, description = "a run directory holding history.jsonl")
+        Path runDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path history = Files.isDirectory(runDir) ? runDir.resolve("history.jsonl") : runDir;
+            List<Event> events = Histories.read(history);
+            List<Violation> violations = Checker.check(events);
+            violations.forEach(v -> System.out.println(v.describe()));
+            System.out.printf("%s: %d events, %d violations%n", history, events.size(), violations.size());
+            return violations.isEmpty() ? VALID : VIOLATION;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.indexgate.harness.nemesis;
+
+import io.indexgate.harness.workload.Faults;
+import io.indexgate.harness.workload.WorkloadMain;
+import io.indexgate.persist.PersistenceMode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts child JVMs running {@link WorkloadMain} on this JVM's class path, with the Byteman agent and rule files when
+ * a scenario needs them. The children are tuned for start-up time (C1 only, serial GC, class data sharing).
+ */
+public final class ChildLauncher {
+
+    /** Set in a child started by the harness: it halts when its parent goes away. */
+    public static final String CHILD_PROPERTY = "indexgate.child";
+
+    private final String javaExecutable;
+    private final String classPath;
+    private final Path bytemanJar;
+
+    public ChildLauncher(String javaExecutable, String classPath, Path bytemanJar) {
+        this.javaExecutable = javaExecutable;
+        this.classPath = classPath;
+        this.bytemanJar = bytemanJar;
+    }
+
+    /** A launcher for this JVM: same java, same class path, Byteman from the class path. */
+    public static ChildLauncher forThisJvm() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ChildLauncher(java.toString(), System.getProperty("java.class.path"), BytemanAgent.jar());
+    }
+
+    /** What one child runs. */
+    public record ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
+                            int operations, List<Path> rules, int strikeAt) {
+    }
+
+    public List<String> command(ChildSpec spec) {
+        List<String> command = new ArrayList<>(List.of(javaExecutable,
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx512m",
+                "-D" + CHILD_PROPERTY + "=true",
+                "-D" + PersistenceMode.SYSTEM_PROPERTY + "=" + spec.mode().cliName(),
+                "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt()));
+        if (!spec.rules().isEmpty()) {
+            StringBuilder agent = new StringBuilder("-javaagent:").append(bytemanJar);
+            String separator = "=";
+            for (Path rule : spec.rules()) {
+                agent.append(separator).append("script:").append(rule);
+                separator = ",";
+            }
+            command.add(agent.toString());
+        }
+        command.addAll(List.of("-cp", classPath, WorkloadMain.class.getName(),
+                spec.dataDirectory().toString(), spec.engine(), Long.toString(spec.seed()),
+                Integer.toString(spec.cycle()), Integer.toString(spec.operations())));
+        return command;
+    }
+
+    /** Kills the child if it is still alive (SIGKILL) and forgets it. */
+    public void reap(Process process) {
+        if (process.isAlive()) {
+            ChildProcesses.kill(process);
+        } else {
+            ChildProcesses.reaped(process);
+        }
+    }
+
+    /** Starts a child; its standard error goes to {@code log}; it is registered for reaping. */
+    public Process start(ChildSpec spec, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(spec));
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process process = builder.start();
+        ChildProcesses.register(process);
+        return process;
+    }
+}

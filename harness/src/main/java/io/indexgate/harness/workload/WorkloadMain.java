@@ -1,0 +1,233 @@
+package io.indexgate.harness.workload;
+
+import io.indexgate.engine.EngineOptions;
+import io.indexgate.engine.Engines;
+import io.indexgate.engine.SimilarityMetric;
+import io.indexgate.engine.VectorSearchEngine;
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.history.Histories;
+import io.indexgate.harness.history.RecoveryReport;
+import io.indexgate.persist.PersistenceMode;
+import io.indexgate.persist.StaleTemps;
+import io.indexgate.store.CollectionConfig;
+import io.indexgate.store.QueryMatch;
+import io.indexgate.store.SQLiteVectorStore;
+import io.indexgate.store.StoredRecord;
+import io.indexgate.store.StoreOptions;
+import io.indexgate.store.VectorCollection;
+import io.indexgate.store.VectorQuery;
+import io.indexgate.store.VectorRecord;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The client that runs in a child JVM: it opens the store in a data directory (that is, recovers it), reports what
+ * it found, then runs the seeded workload, announcing each operation before it acts and its outcome after, and shuts
+ * down cleanly unless a fault stops it first.
+ *
+ * <p>Arguments: {@code <data dir> <engine> <seed> <cycle> <operations>}. The persistence mode comes from the system
+ * property {@value PersistenceMode#SYSTEM_PROPERTY}. Protocol lines go to standard output, flushed one by one
+ * (see {@link Histories}); exit status 0 after a clean shutdown, 3 if the store could not be opened.
+ */
+public final class WorkloadMain {
+
+    public static final String NAMESPACE = "harness";
+    public static final String COLLECTION = "docs";
+    /** Saves are driven by the workload itself (so each one can be announced); the threshold never fires. */
+    static final int SAVE_THRESHOLD = 1 << 30;
+
+    private static final PrintStream PROTOCOL = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
+
+    private WorkloadMain() {
+    }
+
+    /** Prints one protocol line and flushes it before returning. */
+    static synchronized void emit(Event event) {
+        PROTOCOL.println(Histories.toProtocolLine(event));
+        PROTOCOL.flush();
+    }
+
+    public static CollectionConfig config(String engine) {
+        return CollectionConfig.of(WorkloadGenerator.DIMENSIONS, SimilarityMetric.COSINE, engine);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: WorkloadMain <data dir> <engine> <seed> <cycle> <operations>");
+            System.exit(2);
+        }
+        Path dataDirectory = Path.of(args[0]);
+        String engine = args[1];
+        long seed = Long.parseLong(args[2]);
+        int cycle = Integer.parseInt(args[3]);
+        int operations = Integer.parseInt(args[4]);
+        if (Boolean.getBoolean("indexgate.child")) {
+            haltWhenParentGoes();
+        }
+        System.exit(run(dataDirectory, engine, seed, cycle, operations, WorkloadMain::emit));
+    }
+
+    /** A child's standard input is a pipe from the harness: when it closes, the harness is gone, and so must we. */
+    private static void haltWhenParentGoes() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    continue;
+                }
+            } catch (java.io.IOException e) {
+                // the pipe broke: the parent is gone all the same
+            }
+            Runtime.getRuntime().halt(Faults.HALT_STATUS);
+        }, "indexgate-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /**
+     * Recovers the store, reports it, runs {@code operations} operations and shuts down cleanly.
+     *
+     * @param sink receives every event, in order, before the next action
+     * @return 0, or 3 if the store could not be opened
+     */
+    public static int run(Path dataDirectory, String engine, long seed, int cycle, int operations,
+                          Consumer<Event> sink) {
+        Path indexPath = dataDirectory.resolve("indexes").resolve(
+                SQLiteVectorStore.indexFileName(NAMESPACE, COLLECTION, engine));
+        List<String> tempsBefore = names(indexPath);
+        SQLiteVectorStore store;
+        VectorCollection collection;
+        try {
+            store = SQLiteVectorStore.open(dataDirectory,
+                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, null));
+            collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
+        } catch (RuntimeException e) {
+            sink.accept(Event.recovered(cycle, new RecoveryReport(false, e.toString(), fileFingerprint(indexPath, engine),
+                    Map.of(), List.of(), List.of(), tempsBefore, names(indexPath))));
+            return 3;
+        }
+        sink.accept(Event.recovered(cycle, report(collection, indexPath, engine, tempsBefore)));
+
+        WorkloadGenerator generator = new WorkloadGenerator(seed, cycle);
+        long firstOp = (long) cycle * 1_000_000;
+        for (int i = 0; i < operations; i++) {
+            execute(collection, generator.next(), cycle, firstOp + i, sink);
+        }
+        long closeOp = firstOp + operations;
+        sink.accept(Event.invoke(cycle, closeOp, Event.SAVE, null, Fingerprints.contents(collection.engine())));
+        try {
+            store.close();
+            sink.accept(Event.ok(cycle, closeOp));
+        } catch (RuntimeException e) {
+            sink.accept(Event.fail(cycle, closeOp, e.toString()));
+        }
+        return 0;
+    }
+
+    private static void execute(VectorCollection collection, Operation operation, int cycle, long op,
+                                Consumer<Event> sink) {
+        List<Event.Write> writes = new ArrayList<>();
+        String fingerprint = null;
+        switch (operation.function()) {
+            case Event.UPSERT -> {
+                for (int i = 0; i < operation.uuids().size(); i++) {
+                    writes.add(new Event.Write(operation.uuids().get(i).toString(),
+                            Fingerprints.vector(operation.vectors().get(i))));
+                }
+            }
+            case Event.DELETE -> operation.uuids().forEach(uuid -> writes.add(new Event.Write(uuid.toString(), null)));
+            case Event.SAVE -> fingerprint = Fingerprints.contents(collection.engine());
+            default -> {
+            }
+        }
+        sink.accept(Event.invoke(cycle, op, operation.function(), writes.isEmpty() ? null : writes, fingerprint));
+        try {
+            switch (operation.function()) {
+                case Event.UPSERT -> {
+                    List<VectorRecord> records = new ArrayList<>();
+                    for (int i = 0; i < operation.uuids().size(); i++) {
+                        records.add(VectorRecord.of(operation.uuids().get(i), operation.vectors().get(i)));
+                    }
+                    collection.upsert(records);
+                }
+                case Event.DELETE -> collection.delete(operation.uuids());
+                case Event.SAVE -> collection.saveIndex();
+                default -> collection.query(VectorQuery.nearest(operation.vectors().get(0), 5));
+            }
+            sink.accept(Event.ok(cycle, op));
+        } catch (Exception e) {
+            sink.accept(Event.fail(cycle, op, e.toString()));
+        }
+    }
+
+    /** Everything the checker needs to know about the recovered store. */
+    static RecoveryReport report(VectorCollection collection, Path indexPath, String engine, List<String> tempsBefore) {
+        Map<String, String> records = new TreeMap<>();
+        List<String> notFound = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
+        List<StoredRecord> stored = collection.allRecords();
+        Map<Long, float[]> byRow = new LinkedHashMap<>();
+        for (StoredRecord row : stored) {
+            VectorRecord record = row.record();
+            records.put(record.uuid().toString(), Fingerprints.vector(record.vector()));
+            byRow.put(row.rowId(), record.vector());
+            List<QueryMatch> matches = collection.query(VectorQuery.nearest(record.vector(), 10)
+                    .withReturnProperties(false)).get(0);
+            if (matches.stream().noneMatch(match -> match.uuid().equals(record.uuid()))) {
+                notFound.add(record.uuid().toString());
+            }
+        }
+        long[] engineKeys = collection.engine().keys();
+        long[] rowIds = byRow.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        if (!Arrays.equals(engineKeys, rowIds)) {
+            mismatches.add("engine keys " + Arrays.toString(engineKeys) + " differ from SQLite row ids "
+                    + Arrays.toString(rowIds));
+        } else {
+            Map<Long, float[]> engineVectors = collection.engine().getVectors(rowIds);
+            byRow.forEach((row, vector) -> {
+                if (!Arrays.equals(vector, engineVectors.get(row))) {
+                    mismatches.add("row " + row + ": the engine's vector differs from SQLite's");
+                }
+            });
+        }
+        return new RecoveryReport(true, null, fileFingerprint(indexPath, engine), records, notFound, mismatches,
+                tempsBefore, names(indexPath));
+    }
+
+    /** The content fingerprint of the index file as it is, read into a separate engine. */
+    static String fileFingerprint(Path indexPath, String engine) {
+        if (!Files.exists(indexPath)) {
+            return RecoveryReport.ABSENT;
+        }
+        CollectionConfig config = config(engine);
+        try (VectorSearchEngine reader = Engines.create(engine,
+                EngineOptions.of(config.dimensions(), config.metric(), PersistenceMode.ATOMIC))) {
+            reader.load(indexPath);
+            return Fingerprints.contents(reader);
+        } catch (NoSuchFileException e) {
+            return RecoveryReport.ABSENT;
+        } catch (Exception e) {
+            return RecoveryReport.UNREADABLE + ": " + e;
+        }
+    }
+
+    private static List<String> names(Path indexPath) {
+        try {
+            return StaleTemps.find(indexPath).stream().map(path -> path.getFileName().toString()).sorted().toList();
+        } catch (Exception e) {
+            return List.of("cannot list: " + e);
+        }
+    }
+}

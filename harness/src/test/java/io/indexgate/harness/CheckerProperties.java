@@ -1,0 +1,144 @@
+package io.indexgate.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.indexgate.harness.checker.Checker;
+import io.indexgate.harness.checker.Violation;
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.history.RecoveryReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The checker accepts every history of a correct store and rejects each kind of anomaly under its rule. */
+class CheckerProperties {
+
+    @Property(tries = 300)
+    void acceptsEveryHistoryOfACorrectStore(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int cycles) {
+        List<Event> history = new HistorySimulator(seed).generate(cycles, 25);
+        assertEquals(List.of(), Checker.check(history));
+    }
+
+    @Property(tries = 100)
+    void rejectsARecordHoldingAValueNoOperationWrote(@ForAll long seed) {
+        List<Event> history = new HistorySimulator(seed).generate(3, 25);
+        List<Event> corrupted = alterLastRecovery(history, report -> {
+            Map<String, String> records = new TreeMap<>(report.records());
+            records.put("u-never-written", "d-bogus");
+            return withRecords(report, records);
+        });
+        assertRule(3, Checker.check(corrupted));
+    }
+
+    @Property(tries = 100)
+    void rejectsAnIndexFileThatNoSaveWrote(@ForAll long seed) {
+        List<Event> history = new HistorySimulator(seed).generate(3, 25);
+        List<Event> corrupted = alterLastRecovery(history, report -> new RecoveryReport(true, null, "fp-from-nowhere",
+                report.records(), List.of(), List.of(), List.of(), List.of()));
+        assertRule(2, Checker.check(corrupted));
+    }
+
+    @Property(tries = 50)
+    void rejectsFailedOpensEngineMismatchesMissedQueriesAndStaleTemps(@ForAll long seed) {
+        List<Event> history = new HistorySimulator(seed).generate(2, 20);
+        assertRule(1, Checker.check(alterLastRecovery(history, report -> new RecoveryReport(false,
+                "IndexLoadError: injected", report.indexFingerprint(), Map.of(), List.of(), List.of(), List.of(),
+                List.of()))));
+        assertRule(4, Checker.check(alterLastRecovery(history, report -> new RecoveryReport(true, null,
+                report.indexFingerprint(), report.records(), List.of(), List.of("row 3 differs"), List.of(),
+                List.of()))));
+        assertRule(5, Checker.check(alterLastRecovery(history, report -> new RecoveryReport(true, null,
+                report.indexFingerprint(), report.records(), List.of(), List.of(), List.of(),
+                List.of("x.index.0123456789abcdef.tmp")))));
+    }
+
+    @Test
+    void anAcknowledgedUpsertThatVanishesIsALostWrite() {
+        List<Event> history = List.of(
+                recovered(0, RecoveryReport.ABSENT, Map.of()),
+                Event.invoke(0, 1, Event.UPSERT, List.of(new Event.Write("u1", "d1")), null),
+                Event.ok(0, 1),
+                recovered(1, RecoveryReport.ABSENT, Map.of()));
+        List<Violation> violations = Checker.check(history);
+        assertRule(3, violations);
+        assertTrue(violations.get(0).message().contains("acknowledged upsert of record u1 was lost"),
+                violations.get(0).message());
+        assertEquals(1L, violations.get(0).op());
+    }
+
+    @Test
+    void anAcknowledgedDeleteThatComesBackIsRejected() {
+        List<Event> history = List.of(
+                recovered(0, RecoveryReport.ABSENT, Map.of("u1", "d1")),
+                Event.invoke(0, 1, Event.DELETE, List.of(new Event.Write("u1", null)), null),
+                Event.ok(0, 1),
+                recovered(1, RecoveryReport.ABSENT, Map.of("u1", "d1")));
+        assertRule(3, Checker.check(history));
+    }
+
+    @Test
+    void anOperationInFlightAtTheCrashMayOrMayNotHaveHappened() {
+        for (Map<String, String> outcome : List.of(Map.<String, String>of(), Map.of("u1", "d1"))) {
+            List<Event> history = List.of(
+                    recovered(0, RecoveryReport.ABSENT, Map.of()),
+                    Event.invoke(0, 1, Event.UPSERT, List.of(new Event.Write("u1", "d1")), null),
+                    recovered(1, RecoveryReport.ABSENT, outcome));
+            assertEquals(List.of(), Checker.check(history), "outcome " + outcome);
+        }
+    }
+
+    @Test
+    void theIndexMayBeTheSaveInFlightButNotAnOlderOne() {
+        List<Event> history = new ArrayList<>(List.of(
+                recovered(0, RecoveryReport.ABSENT, Map.of()),
+                Event.invoke(0, 1, Event.SAVE, null, "fp1"), Event.ok(0, 1),
+                Event.invoke(0, 2, Event.SAVE, null, "fp2"), Event.ok(0, 2),
+                Event.invoke(0, 3, Event.SAVE, null, "fp3")));
+        assertEquals(List.of(), Checker.check(append(history, recovered(1, "fp3", Map.of()))));
+        assertEquals(List.of(), Checker.check(append(history, recovered(1, "fp2", Map.of()))));
+        assertRule(2, Checker.check(append(history, recovered(1, "fp1", Map.of()))));
+        assertRule(2, Checker.check(append(history, recovered(1, RecoveryReport.ABSENT, Map.of()))));
+    }
+
+    private static List<Event> append(List<Event> history, Event event) {
+        List<Event> longer = new ArrayList<>(history);
+        longer.add(event);
+        return longer;
+    }
+
+    private static Event recovered(int cycle, String file, Map<String, String> records) {
+        return Event.recovered(cycle, new RecoveryReport(true, null, file, records, List.of(), List.of(), List.of(),
+                List.of()));
+    }
+
+    private static RecoveryReport withRecords(RecoveryReport report, Map<String, String> records) {
+        return new RecoveryReport(report.opened(), report.openError(), report.indexFingerprint(), records,
+                report.notFoundByExactQuery(), report.engineMismatches(), report.tempsBeforeOpen(),
+                report.tempsAfterOpen());
+    }
+
+    private static List<Event> alterLastRecovery(List<Event> history, UnaryOperator<RecoveryReport> change) {
+        List<Event> altered = new ArrayList<>(history);
+        for (int i = altered.size() - 1; i >= 0; i--) {
+            Event event = altered.get(i);
+            if (event.type().equals(Event.RECOVERED)) {
+                altered.set(i, Event.recovered(event.cycle(), change.apply(event.recovery())));
+                return altered;
+            }
+        }
+        throw new AssertionError("no recovery in the history");
+    }
+
+    private static void assertRule(int rule, List<Violation> violations) {
+        assertFalse(violations.isEmpty(), "a violation of rule " + rule + " expected");
+        assertTrue(violations.stream().anyMatch(v -> v.rule() == rule), "rule " + rule + " expected: " + violations);
+    }
+}

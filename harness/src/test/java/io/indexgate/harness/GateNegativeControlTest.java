@@ -1,0 +1,57 @@
+package io.indexgate.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.indexgate.harness.cli.IndexgateCli;
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.history.Histories;
+import io.indexgate.harness.nemesis.ChildProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The negative control of the whole gate, through the real CLI and forked child JVMs: a mid-write crash in DIRECT
+ * mode (the behaviour before the fix) is reported as a violation with exit 1, and the same campaign in ATOMIC mode
+ * exits 0. A gate that cannot fail would pass both.
+ */
+class GateNegativeControlTest {
+
+    @TempDir
+    Path directory;
+
+    private int run(String mode) {
+        return IndexgateCli.execute("run", "--scenario", "halt-after-first-chunk", "--mode", mode, "--seed", "11",
+                "--cycles", "2", "--work-dir", directory.resolve("work-" + mode).toString(),
+                "--report-dir", directory.resolve("report-" + mode).toString());
+    }
+
+    @Test
+    void directModeFailsTheGateAndAtomicModePassesIt() throws Exception {
+        assertEquals(1, run("direct"), "DIRECT must be caught");
+        assertEquals(0, run("atomic"), "ATOMIC must pass");
+        assertEquals(0, ChildProcesses.live(), "every child is reaped");
+
+        String junit = Files.readString(directory.resolve("report-direct/junit.xml"));
+        assertTrue(junit.contains("<failure"), junit);
+        assertTrue(Files.readString(directory.resolve("report-direct/verdict.json")).contains("\"invalid\""));
+        List<Event> history = Histories.read(
+                directory.resolve("work-direct/halt-after-first-chunk-hnswlib/history.jsonl"));
+        assertTrue(history.stream().anyMatch(e -> e.type().equals(Event.FAULT)), "the fault struck");
+        assertEquals(1, IndexgateCli.execute("check", "--run-dir",
+                directory.resolve("work-direct/halt-after-first-chunk-hnswlib").toString()), "re-check agrees");
+    }
+
+    @Test
+    void aRuleThatNeverStrikesIsAHarnessFailureNotAPass() throws Exception {
+        Path rule = Files.writeString(directory.resolve("never.btm"), String.join("\n",
+                "RULE never", "CLASS io.indexgate.persist.AtomicIndexWriter", "METHOD moveIntoPlace", "AT ENTRY",
+                "IF false", "DO io.indexgate.harness.workload.Faults.halt(\"never\")", "ENDRULE", ""));
+        assertEquals(2, IndexgateCli.execute("run", "--rule", rule.toString(), "--cycles", "1", "--seed", "3",
+                "--work-dir", directory.resolve("work").toString(),
+                "--report-dir", directory.resolve("report").toString()));
+    }
+}

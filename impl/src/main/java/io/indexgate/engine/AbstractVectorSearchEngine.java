@@ -77,6 +77,10 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
     /** Replaces the state with a decoded one; called under the write lock. */
     protected abstract void installUnlocked(S decoded);
 
+    /** Releases a decoded payload that will not be installed (the engine was closed meanwhile). */
+    protected void discard(S decoded) {
+    }
+
     /** Releases resources; called once, under the write lock. */
     protected void closeUnlocked() {
     }
@@ -226,7 +230,10 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
         S decoded = decode(index, source.toString());
         lock.writeLock().lock();
         try {
-            ensureOpen();
+            if (closed) {
+                discard(decoded);
+                ensureOpen();
+            }
             installUnlocked(decoded);
         } finally {
             lock.writeLock().unlock();

@@ -284,8 +284,11 @@ public final class VectorCollection {
     }
 
     /**
-     * Applies operations to the engine, idempotently: each touched key is removed, and added back with its last
-     * upserted vector unless its last operation is a delete.
+     * Applies operations to the engine, idempotently: each touched key is brought to its last logged state. A key
+     * whose last operation is a delete is removed; a key whose last operation is an upsert is added unless the
+     * engine already holds it with that very vector (as a loaded index does for operations it saved). A row id is
+     * upserted once and deleted at most once, so a removed key is never added back: re-adding removed keys is what
+     * leaves unreachable nodes in HNSW graphs (see {@code everyLiveKeyStaysReachableUnderRemoveAndReAddChurn}).
      */
     private void apply(List<PendingOperation> operations) {
         if (operations.isEmpty()) {
@@ -296,8 +299,22 @@ public final class VectorCollection {
             last.remove(operation.rowId());
             last.put(operation.rowId(), operation);
         }
-        engine.remove(last.keySet().stream().mapToLong(Long::longValue).toArray());
-        List<PendingOperation> adds = last.values().stream().filter(PendingOperation::upsert).toList();
+        Map<Long, float[]> held = engine.getVectors(last.keySet().stream().mapToLong(Long::longValue).toArray());
+        List<Long> removals = new ArrayList<>();
+        List<PendingOperation> adds = new ArrayList<>();
+        for (PendingOperation operation : last.values()) {
+            float[] current = held.get(operation.rowId());
+            if (operation.upsert() && current != null && java.util.Arrays.equals(current, operation.vector())) {
+                continue;
+            }
+            if (current != null) {
+                removals.add(operation.rowId());
+            }
+            if (operation.upsert()) {
+                adds.add(operation);
+            }
+        }
+        engine.remove(removals.stream().mapToLong(Long::longValue).toArray());
         long[] keys = new long[adds.size()];
         float[][] vectors = new float[adds.size()][];
         for (int i = 0; i < adds.size(); i++) {

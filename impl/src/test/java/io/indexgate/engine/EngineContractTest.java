@@ -267,6 +267,43 @@ public abstract class EngineContractTest {
         }
     }
 
+    /**
+     * Regression for what the durability gate found in USearch 2.26: remove/add churn left live vectors that no search
+     * reached. Every live key must be found by a search with its own vector, whatever the churn.
+     */
+    @Test
+    void everyLiveKeyStaysReachableUnderRemoveAndReAddChurn() {
+        java.util.Random random = new java.util.Random(1460);
+        for (int trial = 0; trial < 300; trial++) {
+            try (VectorSearchEngine engine = create(8, SimilarityMetric.COSINE)) {
+                Map<Long, float[]> live = new java.util.HashMap<>();
+                for (int op = 0; op < 300; op++) {
+                    long key = random.nextInt(48);
+                    if (live.remove(key) != null) {
+                        engine.remove(new long[] {key});
+                    }
+                    if (random.nextInt(4) > 0) {
+                        float[] vector = new float[8];
+                        for (int d = 0; d < 8; d++) {
+                            vector[d] = random.nextFloat() * 2 - 1;
+                        }
+                        vector[0] += 3;
+                        engine.add(new long[] {key}, new float[][] {vector});
+                        live.put(key, vector);
+                    }
+                }
+                assertEquals(live.size(), engine.size());
+                for (Map.Entry<Long, float[]> entry : live.entrySet()) {
+                    List<SearchMatch> matches = engine.search(new float[][] {entry.getValue()}, live.size(), null)
+                            .get(0);
+                    assertTrue(matches.stream().anyMatch(m -> m.key() == entry.getKey()),
+                            "trial " + trial + ": key " + entry.getKey() + " unreachable; " + matches.size()
+                                    + " results of " + live.size());
+                }
+            }
+        }
+    }
+
     @Test
     void closedEngineRefusesUse() {
         VectorSearchEngine engine = create(2, SimilarityMetric.DOT);

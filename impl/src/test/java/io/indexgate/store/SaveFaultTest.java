@@ -33,38 +33,39 @@ import org.junit.jupiter.api.io.TempDir;
  * loadable, no temp behind, and the store serving and able to save again. The DIRECT mode is the negative control:
  * the same fault tears its index file.
  */
-@WithByteman
-class SaveFaultTest {
+abstract class SaveFaultTest {
 
     private static final String WRITER = "io.indexgate.persist.AtomicIndexWriter";
-    private static final String ARMED_PROPERTY = "indexgate.test.fault.armed";
-    /** Faults strike only once armed, so that setting up the previous generation is not hit. */
-    private static final String ARMED = "System.getProperty(\"" + ARMED_PROPERTY + "\") != null";
+    private static final String STRIKE = "io.indexgate.store.FaultSwitch.strike()";
 
     @TempDir
     Path data;
 
+    /** The engine under test. */
+    protected abstract String engine();
+
     @AfterEach
     void disarm() {
-        System.clearProperty(ARMED_PROPERTY);
+        FaultSwitch.disarm();
     }
 
     /** A store with one saved generation (records 0-9) and unsaved records 10-14 in the log. */
     private SQLiteVectorStore storeWithUnsavedChanges(PersistenceMode mode) throws IOException {
         SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, mode, null));
-        VectorCollection docs = store.createCollection("ns", "docs", CONFIG);
+        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
+                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
         docs.upsert(IntStream.range(0, 10).mapToObj(StoreFixtures::record).toList());
         docs.saveIndex();
         docs.upsert(IntStream.range(10, 15).mapToObj(StoreFixtures::record).toList());
-        System.setProperty(ARMED_PROPERTY, "true");
         return store;
     }
 
     /** The fault's save fails at {@code step}; the old file is intact; then the store saves and recovers. */
-    private void assertSurvives(SaveStep step, boolean targetReplaced) throws IOException {
+    private void assertSurvives(SaveStep step, boolean targetReplaced, int occurrence) throws IOException {
         SQLiteVectorStore store = storeWithUnsavedChanges(PersistenceMode.ATOMIC);
         VectorCollection docs = store.openCollection("ns", "docs");
         byte[] previous = Files.readAllBytes(docs.indexPath());
+        FaultSwitch.arm(occurrence);
 
         IndexSaveException failure = assertThrows(IndexSaveException.class, docs::saveIndex);
         assertEquals(step, failure.step());
@@ -82,6 +83,7 @@ class SaveFaultTest {
         assertEquals(0, docs.status().pendingOperations(), "the next save succeeds");
         Map<UUID, List<Float>> acknowledged = contents(docs);
         // Dropped without close: recovery needs the file the last save wrote.
+        FaultSwitch.disarm();
         try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
             assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
         }
@@ -89,53 +91,54 @@ class SaveFaultTest {
 
     @Test
     @BMRule(name = "ENOSPC on the first chunk", targetClass = WRITER, targetMethod = "writeChunk",
-            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"enospc-chunk-1\") == 1",
+            targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.io.IOException(\"No space left on device\")")
     void diskFullOnTheFirstChunk() throws IOException {
-        assertSurvives(SaveStep.WRITE, false);
+        assertSurvives(SaveStep.WRITE, false, 1);
     }
 
     @Test
     @BMRule(name = "ENOSPC on the payload chunk", targetClass = WRITER, targetMethod = "writeChunk",
-            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"enospc-chunk-2\") == 2",
+            targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.io.IOException(\"No space left on device\")")
     void diskFullOnTheSecondChunk() throws IOException {
-        assertSurvives(SaveStep.WRITE, false);
+        assertSurvives(SaveStep.WRITE, false, 2);
     }
 
     @Test
     @BMRule(name = "EIO on force", targetClass = WRITER, targetMethod = "forceFile",
-            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"eio-force\") == 1",
+            targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.io.IOException(\"Input/output error\")")
     void fileForceFails() throws IOException {
-        assertSurvives(SaveStep.FORCE_FILE, false);
+        assertSurvives(SaveStep.FORCE_FILE, false, 1);
     }
 
     @Test
     @BMRule(name = "move fails", targetClass = WRITER, targetMethod = "moveIntoPlace",
-            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"move\") == 1",
+            targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.nio.file.AtomicMoveNotSupportedException($1.toString(), $2.toString(), "
                     + "\"injected\")")
     void moveFails() throws IOException {
-        assertSurvives(SaveStep.MOVE, false);
+        assertSurvives(SaveStep.MOVE, false, 1);
     }
 
     @Test
     @BMRule(name = "directory force fails", targetClass = WRITER, targetMethod = "forceDirectory",
-            targetLocation = "AT ENTRY", condition = ARMED + " && callerEquals(\"write\") && incrementCounter(\"dir\") == 1",
+            targetLocation = "AT ENTRY", condition = "callerEquals(\"write\") && " + STRIKE,
             action = "throw new java.io.IOException(\"Input/output error\")")
     void directoryForceFails() throws IOException {
         // The new file is in place but not known durable, so the save is not committed; the log still covers it.
-        assertSurvives(SaveStep.FORCE_DIRECTORY, true);
+        assertSurvives(SaveStep.FORCE_DIRECTORY, true, 1);
     }
 
     @Test
     @BMRule(name = "ENOSPC mid-write in DIRECT mode", targetClass = WRITER, targetMethod = "writeChunk",
-            targetLocation = "AT ENTRY", condition = ARMED + " && incrementCounter(\"direct-enospc\") == 2",
+            targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.io.IOException(\"No space left on device\")")
     void directModeLeavesATornIndexThatNoLongerLoads() throws IOException {
         SQLiteVectorStore store = storeWithUnsavedChanges(PersistenceMode.DIRECT);
         VectorCollection docs = store.openCollection("ns", "docs");
+        FaultSwitch.arm(2);
         assertThrows(IndexSaveException.class, docs::saveIndex);
 
         try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {

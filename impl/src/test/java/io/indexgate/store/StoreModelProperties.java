@@ -60,12 +60,18 @@ class StoreModelProperties {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reopen()))).list().ofMinSize(5).ofMaxSize(40);
     }
 
-    @Property(tries = 40)
+    @Provide
+    Arbitrary<String> engines() {
+        return Arbitraries.of(io.indexgate.engine.Engines.ids().stream()
+                .filter(io.indexgate.engine.Engines::isAvailable).toList());
+    }
+
+    @Property(tries = 60)
     void recoveryRestoresExactlyTheAcknowledgedState(@ForAll("actions") List<Action> actions,
                                                      @ForAll @IntRange(min = 1, max = 6) int saveThreshold,
-                                                     @ForAll boolean hnswlib) throws IOException {
+                                                     @ForAll("engines") String engine) throws IOException {
         Path data = Files.createTempDirectory("indexgate-model");
-        CollectionConfig config = CollectionConfig.of(3, SimilarityMetric.EUCLIDEAN, hnswlib ? "hnswlib" : "exact");
+        CollectionConfig config = CollectionConfig.of(3, SimilarityMetric.EUCLIDEAN, engine);
         StoreOptions options = StoreOptions.defaults().withSaveThreshold(saveThreshold);
         Map<UUID, List<Float>> model = new HashMap<>();
         SQLiteVectorStore store = SQLiteVectorStore.open(data, options);

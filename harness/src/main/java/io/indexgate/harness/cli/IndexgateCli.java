@@ -136,13 +136,18 @@ public final class IndexgateCli {
     }
 
     static List<String> engines(String engine) {
-        if ("all".equals(engine)) {
-            return Engines.ids().stream().filter(id -> !id.equals("exact")).toList();
+        List<String> chosen = "all".equals(engine)
+                ? Engines.ids().stream().filter(id -> !id.equals("exact")).toList() : List.of(engine);
+        for (String id : chosen) {
+            if (!Engines.ids().contains(id)) {
+                throw new IllegalArgumentException("unknown engine '" + id + "'; known: " + Engines.ids() + ", all");
+            }
+            if (!Engines.isAvailable(id)) {
+                Engines.create(id, io.indexgate.engine.EngineOptions.of(1,
+                        io.indexgate.engine.SimilarityMetric.DOT, PersistenceMode.ATOMIC));
+            }
         }
-        if (!Engines.ids().contains(engine)) {
-            throw new IllegalArgumentException("unknown engine '" + engine + "'; known: " + Engines.ids() + ", all");
-        }
-        return List.of(engine);
+        return chosen;
     }
 
     @Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenario catalog.")

@@ -30,19 +30,22 @@ import java.util.stream.IntStream;
  *       {@code getVectors}); dot product as {@code 1 - a.b}; Euclidean on the squared distance, converted to the
  *       distance for scores.</li>
  *   <li><b>Capacity</b> doubles as needed; removal leaves a tombstone in the graph (hnswlib-core's remove), which
- *       still takes a node of capacity.</li>
+ *       still takes a node of capacity and is still traversed by searches.</li>
+ *   <li><b>Rebuilds.</b> Adding a key that was removed from this graph makes hnswlib-core leave unreachable live nodes
+ *       now and then (about 1 engine in 150 under heavy churn), so such an add first rebuilds the graph from the live
+ *       items; so does a tombstone count above the live count ({@value #REBUILD_MIN_TOMBSTONES} at least).</li>
  *   <li><b>Filtered search.</b> hnswlib-core cannot filter during traversal, so: when the allowed keys present are
  *       few ({@value #EXACT_FILTER_MAX_KEYS} or less) or rare (under 1 in {@value #EXACT_FILTER_MIN_SELECTIVITY} of
  *       the index), they are scored exactly; otherwise the graph is searched with oversampling ({@code limit} times
  *       the inverse selectivity, times two) and the oversampling grows fourfold until the allowed results fill
  *       {@code min(limit, allowed present)}, falling back to the exact scan of the allowed keys.</li>
- *   <li><b>Persistence.</b> The payload is hnswlib-core's serialization with compact key and item serializers. It is
- *       read back through an {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list, and only after
+ *   <li><b>Persistence.</b> The payload is the removed-key list (an int count, then longs) followed by hnswlib-core's
+ *       serialization of the graph with compact key and item serializers, all in one Java object stream. It is read back through an {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list, and only after
  *       the envelope has been verified.</li>
  * </ul>
  * Thread-safe (see {@link io.indexgate.engine.VectorSearchEngine}).
  */
-public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<HnswIndex<Long, float[], HnswItem, Float>> {
+public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<HnswlibVectorSearchEngine.Decoded> {
 
     /** The engine id in index headers and collection configs. */
     public static final String ENGINE_ID = "hnswlib";
@@ -51,6 +54,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     static final int EXACT_FILTER_MIN_SELECTIVITY = 20;
     private static final int INITIAL_CAPACITY = 1024;
     private static final int PARALLEL_ADD_MIN_BATCH = 2048;
+    static final int REBUILD_MIN_TOMBSTONES = 1024;
 
     /** Only the classes that hnswlib-core's serialization of our index writes; everything else is rejected. */
     private static final ObjectInputFilter ALLOW_LIST = ObjectInputFilter.Config.createFilter(
@@ -67,8 +71,10 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
 
     private final boolean normalize;
     private HnswIndex<Long, float[], HnswItem, Float> index;
-    /** Nodes the graph may hold beyond its live items: tombstones, over-estimated after a load. */
+    /** Nodes the graph holds beyond its live items. */
     private long tombstones;
+    /** The keys of those tombstones; saved with the graph. */
+    private java.util.Set<Long> removedKeys = new java.util.HashSet<>();
 
     public HnswlibVectorSearchEngine(EngineOptions options) {
         super(options);
@@ -99,6 +105,12 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
 
     @Override
     protected void addUnlocked(long[] keys, float[][] vectors) {
+        for (long key : keys) {
+            if (removedKeys.contains(key)) {
+                rebuild();
+                break;
+            }
+        }
         long needed = index.size() + tombstones + keys.length;
         if (needed > index.getMaxItemCount()) {
             long grown = Math.max(needed, 2L * index.getMaxItemCount());
@@ -179,7 +191,22 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     protected void removeUnlocked(long key) {
         if (index.remove(key, 0)) {
             tombstones++;
+            removedKeys.add(key);
+            if (tombstones >= REBUILD_MIN_TOMBSTONES && tombstones > index.size()) {
+                rebuild();
+            }
         }
+    }
+
+    /** Replaces the graph with a new one built from the live items only: no tombstones, fresh links. */
+    private void rebuild() {
+        List<HnswItem> live = new ArrayList<>(index.items());
+        HnswIndex<Long, float[], HnswItem, Float> rebuilt = newIndex(Math.max(INITIAL_CAPACITY, 2 * live.size()));
+        IntStream range = IntStream.range(0, live.size());
+        (live.size() >= PARALLEL_ADD_MIN_BATCH ? range.parallel() : range).forEach(i -> rebuilt.add(live.get(i)));
+        index = rebuilt;
+        tombstones = 0;
+        removedKeys = new java.util.HashSet<>();
     }
 
     @Override
@@ -197,19 +224,36 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(
                 (int) Math.min(Integer.MAX_VALUE - 8, 64L + index.size() * (long) (options().dimensions() * 4 + 160)));
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeInt(removedKeys.size());
+            for (long key : removedKeys) {
+                out.writeLong(key);
+            }
             out.writeObject(index);
         }
         return new Payload(ByteBuffer.wrap(bytes.toByteArray()), index.size());
     }
 
+    /** A decoded payload: the graph and the keys of its tombstones. */
+    record Decoded(HnswIndex<Long, float[], HnswItem, Float> index, java.util.Set<Long> removedKeys) {
+    }
+
     @Override
     @SuppressWarnings("unchecked")
-    protected HnswIndex<Long, float[], HnswItem, Float> decode(VerifiedIndex verified, String source)
-            throws CorruptIndexException {
+    protected Decoded decode(VerifiedIndex verified, String source) throws CorruptIndexException {
         Object decoded;
+        java.util.Set<Long> removed = new java.util.HashSet<>();
         try (ObjectInputStream in = new ObjectInputStream(new ByteBufferInputStream(verified.payload()))) {
             in.setObjectInputFilter(ALLOW_LIST);
+            int count = in.readInt();
+            if (count < 0 || count > verified.payload().remaining() / Long.BYTES) {
+                throw new CorruptIndexException(source, "the hnswlib payload announces " + count + " removed keys");
+            }
+            for (int i = 0; i < count; i++) {
+                removed.add(in.readLong());
+            }
             decoded = in.readObject();
+        } catch (CorruptIndexException e) {
+            throw e;
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             CorruptIndexException corrupt = new CorruptIndexException(source,
                     "the hnswlib payload cannot be decoded: " + e);
@@ -224,14 +268,15 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
                     + loaded.getDimensions() + " dimensions, the header announces "
                     + verified.header().entryCount() + " of " + options().dimensions());
         }
-        return (HnswIndex<Long, float[], HnswItem, Float>) loaded;
+        return new Decoded((HnswIndex<Long, float[], HnswItem, Float>) loaded, removed);
     }
 
     @Override
-    protected void installUnlocked(HnswIndex<Long, float[], HnswItem, Float> decoded) {
-        index = decoded;
+    protected void installUnlocked(Decoded decoded) {
+        index = decoded.index();
         index.setEf(options().expansionSearch());
-        tombstones = Math.max(0, index.getMaxItemCount() - index.size());
+        removedKeys = decoded.removedKeys();
+        tombstones = removedKeys.size();
     }
 
     @Override

@@ -1,0 +1,101 @@
+package io.indexgate.engine.usearch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Our JNI binding over USearch's C API. The shared library ({@value #RESOURCE}, built by the impl module's Maven
+ * build from USearch's official npm release) is extracted from the jar and loaded once per JVM. If it is missing (a
+ * build with {@code -Dusearch.skip=true}, another platform) the binding is unavailable and says why.
+ *
+ * <p>Every method takes a handle from {@link #init}; the glue checks handles and bounds and turns USearch errors into
+ * {@link IllegalStateException}. Callers serialize mutations and never use a freed handle
+ * ({@link USearchVectorSearchEngine} does both).
+ */
+final class USearchNative {
+
+    static final String RESOURCE = "/native/linux-x86_64/libindexgate_usearch.so";
+
+    /** USearch's metric kinds (usearch_metric_kind_t). */
+    static final int METRIC_COSINE = 1;
+    static final int METRIC_INNER_PRODUCT = 2;
+    static final int METRIC_SQUARED_EUCLIDEAN = 3;
+
+    private static final String UNAVAILABLE;
+
+    static {
+        String reason = null;
+        try {
+            load();
+        } catch (IOException | LinkageError | RuntimeException e) {
+            reason = e.getMessage();
+        }
+        UNAVAILABLE = reason;
+    }
+
+    private USearchNative() {
+    }
+
+    private static void load() throws IOException {
+        String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+        if (!platform.toLowerCase(java.util.Locale.ROOT).matches("linux/(amd64|x86_64)")) {
+            throw new IOException("the USearch engine is built for linux-x86_64 only, not " + platform);
+        }
+        try (InputStream library = USearchNative.class.getResourceAsStream(RESOURCE)) {
+            if (library == null) {
+                throw new IOException("the USearch engine is not in this build (" + RESOURCE + " is missing from "
+                        + "the class path; was it built with -Dusearch.skip=true, or without npm and g++?)");
+            }
+            Path extracted = Files.createTempFile("indexgate-usearch-", ".so");
+            extracted.toFile().deleteOnExit();
+            Files.copy(library, extracted, StandardCopyOption.REPLACE_EXISTING);
+            System.load(extracted.toAbsolutePath().toString());
+        }
+    }
+
+    /** Whether the native library is loaded. */
+    static boolean isAvailable() {
+        return UNAVAILABLE == null;
+    }
+
+    /** Why the native library is not loaded, or null. */
+    static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    static native String version();
+
+    static native String hardwareAcceleration();
+
+    static native long init(int metric, long dimensions, long connectivity, long expansionAdd, long expansionSearch);
+
+    static native void free(long handle);
+
+    static native long size(long handle);
+
+    static native long capacity(long handle);
+
+    static native void reserve(long handle, long capacity);
+
+    static native void changeExpansionSearch(long handle, long expansion);
+
+    static native void add(long handle, long[] keys, float[] vectors, int dimensions);
+
+    static native boolean contains(long handle, long key);
+
+    static native boolean get(long handle, long key, float[] out);
+
+    /** {@code keysSorted}: null for no filter; the allowed keys; or, with {@code exclude}, the excluded keys. */
+    static native int search(long handle, float[] query, int count, long[] keysSorted, boolean exclude,
+                             long[] keysOut, float[] distancesOut);
+
+    static native long serializedLength(long handle);
+
+    static native void saveBuffer(long handle, ByteBuffer direct, long offset, long length);
+
+    static native void loadBuffer(long handle, ByteBuffer direct, long offset, long length);
+}

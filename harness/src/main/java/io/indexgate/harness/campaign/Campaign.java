@@ -21,19 +21,19 @@ public final class Campaign {
         this.executor = executor;
     }
 
-    /** The runs of this shard, in campaign order: scenario by scenario, engine by engine. */
+    /** The runs of this shard, in campaign order. */
     public static List<RunExecutor.RunSpec> plan(CampaignSpec spec) {
         List<RunExecutor.RunSpec> runs = new ArrayList<>();
         int index = 0;
-        for (Scenario scenario : spec.scenarios()) {
-            for (String engine : spec.engines()) {
-                if (index++ % spec.shardCount() != spec.shardIndex() - 1) {
-                    continue;
-                }
-                runs.add(new RunExecutor.RunSpec(scenario, engine, spec.mode(), spec.seed(),
-                        scenario.isKill() ? spec.kills() : spec.cycles(), spec.operations(), 1500,
-                        spec.withRules(), spec.workDir().resolve(scenario.name() + "-" + engine)));
+        for (CampaignSpec.Target target : spec.targets()) {
+            if (index++ % spec.shardCount() != spec.shardIndex() - 1) {
+                continue;
             }
+            Scenario scenario = target.scenario();
+            runs.add(new RunExecutor.RunSpec(scenario, target.engine(), spec.mode(), spec.seed(),
+                    scenario.isKill() ? spec.kills() : Math.max(spec.cycles(), scenario.minCycles()),
+                    spec.operations(), 1500,
+                    spec.withRules(), spec.workDir().resolve(scenario.name() + "-" + target.engine())));
         }
         return runs;
     }

@@ -21,6 +21,27 @@ public record CampaignResult(long seed, String mode, List<RunResult> runs, long 
         return runs.stream().anyMatch(run -> !run.violations().isEmpty()) ? 1 : 0;
     }
 
+    /** The prefix of the names of enumerated crash-point scenarios. */
+    public static final String POINT_PREFIX = "point-";
+
+    /**
+     * Crash-point coverage per engine: enumerated points run, and how many of them struck ({@code [exercised,
+     * enumerated]}).
+     */
+    public java.util.Map<String, int[]> coverage() {
+        java.util.Map<String, int[]> coverage = new java.util.TreeMap<>();
+        for (RunResult run : runs) {
+            if (run.scenario().startsWith(POINT_PREFIX)) {
+                int[] counts = coverage.computeIfAbsent(run.engine(), engine -> new int[2]);
+                counts[1]++;
+                if (run.faults() > 0) {
+                    counts[0]++;
+                }
+            }
+        }
+        return coverage;
+    }
+
     /** Cycles per minute of wall time, over the whole campaign. */
     public double cyclesPerMinute() {
         return millis == 0 ? 0 : cycles * 60_000.0 / millis;

@@ -4,11 +4,11 @@ import io.indexgate.persist.PersistenceMode;
 import java.nio.file.Path;
 import java.util.List;
 
+
 /**
- * A campaign: every scenario on every engine, in one mode, with one seed.
+ * A campaign: scenarios on engines, in one mode, with one seed.
  *
- * @param scenarios   what to run
- * @param engines     on which engines
+ * @param targets     what to run: each scenario on its engine
  * @param mode        the persistence mode of the children
  * @param seed        replays the whole campaign
  * @param cycles      fault cycles per rule scenario
@@ -21,9 +21,24 @@ import java.util.List;
  * @param shardIndex  this shard, from 1
  * @param shardCount  shards in all
  */
-public record CampaignSpec(List<Scenario> scenarios, List<String> engines, PersistenceMode mode, long seed,
+public record CampaignSpec(List<Target> targets, PersistenceMode mode, long seed,
                            int cycles, int kills, int operations, List<Path> withRules, Path workDir,
                            Path reportDir, int parallel, int shardIndex, int shardCount) {
+
+    /** One scenario on one engine. */
+    public record Target(Scenario scenario, String engine) {
+    }
+
+    /** Every scenario on every engine. */
+    public static List<Target> everyOn(List<Scenario> scenarios, List<String> engines) {
+        List<Target> targets = new java.util.ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            for (String engine : engines) {
+                targets.add(new Target(scenario, engine));
+            }
+        }
+        return targets;
+    }
 
     public CampaignSpec {
         if (shardIndex < 1 || shardIndex > shardCount) {
@@ -33,8 +48,7 @@ public record CampaignSpec(List<Scenario> scenarios, List<String> engines, Persi
         if (parallel < 1 || cycles < 1 || kills < 1 || operations < 1) {
             throw new IllegalArgumentException("parallel, cycles, kills and operations must be at least 1");
         }
-        scenarios = List.copyOf(scenarios);
-        engines = List.copyOf(engines);
+        targets = List.copyOf(targets);
         withRules = List.copyOf(withRules);
     }
 }

@@ -39,6 +39,9 @@ public final class Reports {
             }
         }
         out.println();
+        result.coverage().forEach((engine, counts) -> out.printf(Locale.ROOT,
+                "crash-point coverage on %s: %d of %d enumerated points exercised (%.0f%%)%n", engine, counts[0],
+                counts[1], 100.0 * counts[0] / counts[1]));
         out.printf(Locale.ROOT, "%d runs, %d cycles in %.1f s: %.0f crash-restart-check cycles per minute "
                         + "(%.0f ms per cycle per run); seed %d%n", result.runs().size(), result.cycles(),
                 result.millis() / 1000.0, result.cyclesPerMinute(), result.millisPerCycle(), result.seed());
@@ -57,6 +60,9 @@ public final class Reports {
         verdict.put("millis", result.millis());
         verdict.put("cycles", result.cycles());
         verdict.put("cyclesPerMinute", Math.round(result.cyclesPerMinute()));
+        ObjectNode coverage = verdict.putObject("crashPointCoverage");
+        result.coverage().forEach((engine, counts) -> coverage.putObject(engine).put("exercised", counts[0])
+                .put("enumerated", counts[1]));
         ArrayNode runs = verdict.putArray("runs");
         for (RunResult run : result.runs()) {
             ObjectNode node = Histories.json().valueToTree(run);

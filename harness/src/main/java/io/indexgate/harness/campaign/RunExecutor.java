@@ -6,9 +6,7 @@ import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.nemesis.ChildLauncher;
 import io.indexgate.persist.PersistenceMode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,11 +112,10 @@ public final class RunExecutor {
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         record(history, Event.of(Event.START, child.cycle(), "strike at " + child.strikeAt()
                 + (killAtMillis >= 0 ? ", kill after " + killAtMillis + " ms" : "")), runStarted);
-        Process process = launcher.start(child, log);
-        List<String> garbage = new ArrayList<>();
-        Thread reader = new Thread(() -> readEvents(process, child.cycle(), history, runStarted, log, garbage),
-                "indexgate-reader-" + child.cycle());
-        reader.start();
+        // The child's protocol lines go to a file the kernel owns: the record survives the child's death, and the
+        // parent reads it whole after the exit (no pipe to race a kill).
+        Path output = runDirectory.resolve("child-" + child.cycle() + ".out");
+        Process process = launcher.start(child, log, output);
         try {
             boolean exited;
             if (killAtMillis >= 0) {
@@ -135,41 +132,33 @@ public final class RunExecutor {
             }
         } finally {
             launcher.reap(process);
-            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        List<String> garbage = new ArrayList<>();
+        for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+            Event event;
+            try {
+                event = Histories.fromProtocolLine(line);
+            } catch (IOException e) {
+                // A kill can cut the last line short; anything else malformed is a harness failure.
+                garbage.add(line);
+                continue;
+            }
+            if (event != null) {
+                record(history, event.inCycle(child.cycle()), runStarted);
+            } else {
+                Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
+            }
         }
         int status = process.exitValue();
         record(history, Event.of(Event.EXIT, child.cycle(), "status " + status), runStarted);
-        if (!garbage.isEmpty()) {
+        boolean killed = status == 137;
+        if (garbage.size() > (killed ? 1 : 0)) {
             return "child " + child.cycle() + " printed malformed protocol lines, e.g. " + garbage.get(0);
         }
-        if (status != 0 && status != 3 && status != 137) {
+        if (status != 0 && status != 3 && !killed) {
             return "child " + child.cycle() + " failed with exit status " + status + "; see " + log;
         }
         return null;
-    }
-
-    private static void readEvents(Process process, int cycle, List<Event> history, long runStarted, Path log,
-                                   List<String> garbage) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                Event event;
-                try {
-                    event = Histories.fromProtocolLine(line);
-                } catch (IOException e) {
-                    garbage.add(line);
-                    continue;
-                }
-                if (event != null) {
-                    record(history, event.inCycle(cycle), runStarted);
-                } else {
-                    Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
-                }
-            }
-        } catch (IOException e) {
-            garbage.add("reading the child's output failed: " + e);
-        }
     }
 
     private static void record(List<Event> history, Event event, long runStarted) {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param strikes     where it strikes, for people: for example {@code AtomicIndexWriter.moveIntoPlace, entry}
  * @param rule        the Byteman rule text, null for {@code kill}
  * @param expected    the expectation per persistence mode; a missing mode means {@link Expectation#ANY}
+ * @param minCycles   fault cycles the scenario needs to strike at all (a fault at load needs an index saved by an
+ *                    earlier cycle); a campaign runs at least this many
  */
 public record Scenario(String name, String description, String kind, String strikes, String rule,
-                       Map<PersistenceMode, Expectation> expected) {
+                       Map<PersistenceMode, Expectation> expected, int minCycles) {
 
     public static final String HALT = "halt";
     public static final String THROW = "throw";
@@ -28,6 +30,7 @@ public record Scenario(String name, String description, String kind, String stri
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         expected = Map.copyOf(expected);
+        minCycles = Math.max(1, minCycles);
         if (!KILL.equals(kind) && rule == null) {
             throw new IllegalArgumentException("scenario " + name + " of kind " + kind + " needs a rule");
         }

@@ -22,7 +22,7 @@ import java.util.Map;
  * naming its rule file relative to the descriptor), in class-path order. A descriptor:
  * <pre>{"name": "halt-before-move", "description": "...", "kind": "halt",
  *  "strikes": "AtomicIndexWriter.moveIntoPlace, entry", "rule": "halt-before-move.btm",
- *  "expected": {"atomic": "valid", "direct": "unreached"}}</pre>
+ *  "expected": {"atomic": "valid", "direct": "unreached"}, "minCycles": 1}</pre>
  */
 public final class ScenarioCatalog {
 
@@ -60,7 +60,7 @@ public final class ScenarioCatalog {
     public static Scenario fromRuleFile(Path ruleFile) throws IOException {
         String name = ruleFile.getFileName().toString().replaceFirst("\\.btm$", "");
         return new Scenario(name, "user rule " + ruleFile, Scenario.CUSTOM, ruleFile.toString(),
-                Files.readString(ruleFile), Map.of(PersistenceMode.ATOMIC, Expectation.VALID));
+                Files.readString(ruleFile), Map.of(PersistenceMode.ATOMIC, Expectation.VALID), 1);
     }
 
     interface RuleReader {
@@ -78,7 +78,7 @@ public final class ScenarioCatalog {
                     Expectation.valueOf(field.getValue().textValue().toUpperCase(java.util.Locale.ROOT)));
         }
         return new Scenario(name, descriptor.path("description").asText(""), kind,
-                descriptor.path("strikes").asText(""), rule, expected);
+                descriptor.path("strikes").asText(""), rule, expected, descriptor.path("minCycles").asInt(1));
     }
 
     private static String text(JsonNode descriptor, String field, String source) throws IOException {

@@ -97,17 +97,27 @@ public final class IndexgateCli {
         int parallel;
         @Option(names = "--shard", defaultValue = "1/1", description = "i/n: run the i-th of n shards")
         String shard;
+        @Option(names = "--enumerate", negatable = true, description = "add the enumerated crash points of a save "
+                + "(traced per engine and mode); default: on when no --scenario or --rule is given")
+        Boolean enumerate;
 
         @Override
         public Integer call() throws Exception {
             PersistenceMode persistenceMode = PersistenceMode.parse(mode);
             ScenarioCatalog catalog = ScenarioCatalog.load();
+            List<String> engineIds = engines(engine);
+            boolean wholeCatalog = scenarios.isEmpty() && rules.isEmpty();
             List<Scenario> chosen = new ArrayList<>();
-            if (scenarios.isEmpty() && rules.isEmpty()) {
+            List<String> points = new ArrayList<>();
+            if (wholeCatalog) {
                 chosen.addAll(catalog.all());
             }
             for (String name : scenarios) {
-                chosen.add(catalog.get(name));
+                if (name.startsWith(io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX)) {
+                    points.add(name);
+                } else {
+                    chosen.add(catalog.get(name));
+                }
             }
             for (Path rule : rules) {
                 chosen.add(ScenarioCatalog.fromRuleFile(rule));
@@ -118,13 +128,16 @@ public final class IndexgateCli {
             }
             long campaignSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
             Path work = workDir != null ? workDir : Files.createTempDirectory("indexgate-work");
-            CampaignSpec spec = new CampaignSpec(chosen, engines(engine), persistenceMode, campaignSeed, cycles,
+            List<CampaignSpec.Target> targets = io.indexgate.harness.campaign.Targets.build(chosen, engineIds,
+                    persistenceMode, Boolean.TRUE.equals(enumerate) || (enumerate == null && wholeCatalog), points,
+                    ChildLauncher.forThisJvm(), work);
+            CampaignSpec spec = new CampaignSpec(targets, persistenceMode, campaignSeed, cycles,
                     kills, operations, withRules.stream().map(Path::toAbsolutePath).toList(), work.toAbsolutePath(),
                     reportDir.toAbsolutePath(), parallel, Integer.parseInt(shardParts[0]),
                     Integer.parseInt(shardParts[1]));
             PrintStream out = System.out;
-            out.printf("indexgate run: %d scenarios x %s, mode %s, seed %d, work dir %s%n", chosen.size(),
-                    spec.engines(), persistenceMode.cliName(), campaignSeed, work);
+            out.printf("indexgate run: %d runs (scenarios x %s), mode %s, seed %d, work dir %s%n",
+                    targets.size(), engineIds, persistenceMode.cliName(), campaignSeed, work);
             CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
             Reports.write(result, spec.reportDir());
             out.println();
@@ -150,11 +163,32 @@ public final class IndexgateCli {
         return chosen;
     }
 
-    @Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenario catalog.")
+    @Command(name = "scenarios", mixinStandardHelpOptions = true,
+            description = "List the scenario catalog; with --enumerate, also trace and list the crash points of a save.")
     static final class Scenarios implements Callable<Integer> {
+        @Option(names = "--enumerate", description = "run the crash-point tracer and list the generated scenarios")
+        boolean enumerate;
+        @Option(names = "--engine", defaultValue = "hnswlib")
+        String engine;
+        @Option(names = "--mode", defaultValue = "atomic")
+        String mode;
+
         @Override
         public Integer call() throws Exception {
-            for (Scenario scenario : ScenarioCatalog.load().all()) {
+            List<Scenario> listed = new ArrayList<>(ScenarioCatalog.load().all());
+            if (enumerate) {
+                PersistenceMode persistenceMode = PersistenceMode.parse(mode);
+                for (String id : engines(engine)) {
+                    List<io.indexgate.harness.campaign.CrashPoints.Point> points =
+                            io.indexgate.harness.campaign.CrashPoints.trace(ChildLauncher.forThisJvm(), id,
+                                    persistenceMode, Files.createTempDirectory("indexgate-trace"));
+                    System.out.printf("%s, %s: %d file-system calls in a save%n", id, persistenceMode.cliName(),
+                            points.size());
+                    points.forEach(point -> System.out.println("  " + point));
+                    listed.addAll(io.indexgate.harness.campaign.CrashPoints.scenarios(id, persistenceMode, points));
+                }
+            }
+            for (Scenario scenario : listed) {
                 Map<String, String> expected = new TreeMap<>();
                 for (PersistenceMode mode : PersistenceMode.values()) {
                     expected.put(mode.cliName(), scenario.expectation(mode).name().toLowerCase(Locale.ROOT));

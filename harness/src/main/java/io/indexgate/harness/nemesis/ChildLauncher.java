@@ -68,10 +68,17 @@ public final class ChildLauncher {
         }
     }
 
-    /** Starts a child; its standard error goes to {@code log}; it is registered for reaping. */
-    public Process start(ChildSpec spec, Path log) throws IOException {
+    /**
+     * Starts a child; its standard output goes to {@code output} (null: a pipe), its standard error to {@code log};
+     * its standard input stays a pipe from this JVM, so that it halts when this JVM goes away. It is registered for
+     * reaping.
+     */
+    public Process start(ChildSpec spec, Path log, Path output) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(spec));
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (output != null) {
+            builder.redirectOutput(output.toFile());
+        }
         Process process = builder.start();
         ChildProcesses.register(process);
         return process;

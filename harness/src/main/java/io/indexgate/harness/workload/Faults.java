@@ -25,6 +25,14 @@ public final class Faults {
         return Integer.getInteger(STRIKE_AT_PROPERTY, 1);
     }
 
+    /** Reports a file-system call seen by the crash-point tracer: {@code method} made {@code call}. */
+    public static void trace(String method, String call) {
+        WorkloadMain.emit(Event.of(TRACE, 0, method + "|" + call));
+    }
+
+    /** The event type of {@link #trace}. */
+    public static final String TRACE = "trace";
+
     /** Reports a fault (a rule about to throw or otherwise misbehave); the JVM keeps running. */
     public static void report(String description) {
         WorkloadMain.emit(Event.of(Event.FAULT, 0, description));

@@ -1,0 +1,281 @@
+package io.indexgate.harness.campaign;
+
+import io.indexgate.harness.history.Event;
+import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.workload.Faults;
+import io.indexgate.persist.AtomicIndexWriter;
+import io.indexgate.persist.PersistenceMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Enumerates the crash points of a save, the way ALICE and CrashMonkey enumerate crash states instead of sampling
+ * them. A tracing child runs the workload with a rule on every invocation of a file-system call
+ * ({@value #CALLS_DESCRIPTION}) inside every method of every class of {@code io.indexgate.persist} (found by scanning
+ * the class path, so a new step or class is traced without edits here), and on the SQLite commit of the save
+ * ({@code VectorCollection.commitSave}). The calls of one whole save, in order, are its crash points; each gets a halt
+ * before and after it, and each write a torn write (half the chunk reaches the file, then the halt).
+ *
+ * <p>Expected verdicts follow from where a point lies: in {@link PersistenceMode#DIRECT} the target is torn from the
+ * moment it is opened until its last write completes (invalid there); every other point, and every point of the other
+ * modes, must be valid under a process crash.
+ */
+public final class CrashPoints {
+
+    static final String CALLS_DESCRIPTION = "Files.createFile, FileChannel.open, FileChannel.write, FileChannel.force, "
+            + "Files.move, Files.delete, Files.deleteIfExists";
+    private static final List<String> CALLS = List.of("java.nio.file.Files.createFile",
+            "java.nio.channels.FileChannel.open", "java.nio.channels.FileChannel.write",
+            "java.nio.channels.FileChannel.force", "java.nio.file.Files.move", "java.nio.file.Files.delete",
+            "java.nio.file.Files.deleteIfExists");
+    private static final String PERSIST_PACKAGE = "io.indexgate.persist";
+    private static final String COMMIT_CLASS = "io.indexgate.store.VectorCollection";
+    private static final String COMMIT_METHOD = "commitSave";
+    private static final String COMMIT_CALL = "sqlite.commit";
+    private static final String FAULTS = Faults.class.getName();
+    /** The save that is traced (the second: the target exists, as for every save but the first). */
+    private static final int TRACED_SAVE = 2;
+
+    private CrashPoints() {
+    }
+
+    /**
+     * One file-system call of a save.
+     *
+     * @param owner      the class whose method makes the call
+     * @param method     the method
+     * @param call       the call, for example {@code java.nio.channels.FileChannel.force}
+     * @param occurrence the how-many-th call of {@code call} by {@code method} within the save, from 1
+     */
+    public record Point(String owner, String method, String call, int occurrence) {
+        String label() {
+            return call.substring(call.lastIndexOf('.', call.lastIndexOf('.') - 1) + 1) + "@"
+                    + owner.substring(owner.lastIndexOf('.') + 1) + "." + method + "#" + occurrence;
+        }
+
+        boolean isWrite() {
+            return call.endsWith("FileChannel.write");
+        }
+
+        boolean opensTarget() {
+            return call.endsWith("FileChannel.open");
+        }
+    }
+
+    /** Runs the tracing child for one engine and mode and returns the save's calls in order. */
+    public static List<Point> trace(ChildLauncher launcher, String engine, PersistenceMode mode, Path directory)
+            throws IOException, InterruptedException {
+        Files.createDirectories(directory);
+        Path rules = Files.writeString(directory.resolve("trace.btm"), tracingRules());
+        ChildLauncher.ChildSpec spec = new ChildLauncher.ChildSpec(directory.resolve("data"), engine, mode, 1, 0,
+                40, List.of(rules), 1);
+        Path log = directory.resolve("trace.log");
+        Process process = launcher.start(spec, log, null);
+        List<Point> points = new ArrayList<>();
+        Map<String, Integer> occurrences = new LinkedHashMap<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                Event event = io.indexgate.harness.history.Histories.fromProtocolLine(line);
+                if (event != null && Faults.TRACE.equals(event.type())) {
+                    String[] parts = event.error().split("\\|");
+                    String ownerAndMethod = parts[0];
+                    int dot = ownerAndMethod.lastIndexOf('.');
+                    String key = ownerAndMethod + "|" + parts[1];
+                    int occurrence = occurrences.merge(key, 1, Integer::sum);
+                    points.add(new Point(ownerAndMethod.substring(0, dot), ownerAndMethod.substring(dot + 1),
+                            parts[1], occurrence));
+                }
+            }
+        } finally {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                launcher.reap(process);
+                throw new IOException("the crash-point tracer did not finish; see " + log);
+            }
+            launcher.reap(process);
+        }
+        if (points.isEmpty() || points.stream().noneMatch(Point::isWrite)) {
+            throw new IOException("the crash-point tracer saw no save writing a file (" + points + "); see " + log);
+        }
+        return points;
+    }
+
+    /** The tracing rules: every file-system call in every persist method during the traced save, and its commit. */
+    static String tracingRules() throws IOException {
+        StringBuilder rules = new StringBuilder(saveCounterRule());
+        for (Method method : persistMethods()) {
+            for (String call : CALLS) {
+                String owner = method.getDeclaringClass().getName();
+                rules.append(rule("trace " + call + " in " + owner + "." + method.getName(), owner, method.getName(),
+                        "AT INVOKE " + call + " ALL", "readCounter(\"saves\") == " + TRACED_SAVE,
+                        FAULTS + ".trace(\"" + owner + "." + method.getName() + "\", \"" + call + "\")"));
+            }
+        }
+        rules.append(rule("trace the commit", COMMIT_CLASS, COMMIT_METHOD, "AT ENTRY",
+                "readCounter(\"saves\") == " + TRACED_SAVE,
+                FAULTS + ".trace(\"" + COMMIT_CLASS + "." + COMMIT_METHOD + "\", \"" + COMMIT_CALL + "\")"));
+        return rules.toString();
+    }
+
+    /** Every method of every class of the persist package, found on the class path. */
+    static List<Method> persistMethods() throws IOException {
+        List<Method> methods = new ArrayList<>();
+        for (String className : persistClasses()) {
+            Class<?> type;
+            try {
+                type = Class.forName(className, false, CrashPoints.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IOException("cannot load " + className, e);
+            }
+            if (type.isInterface()) {
+                continue;
+            }
+            TreeSet<String> seen = new TreeSet<>();
+            for (Method method : type.getDeclaredMethods()) {
+                if (!method.isSynthetic() && !Modifier.isAbstract(method.getModifiers())
+                        && seen.add(method.getName())) {
+                    methods.add(method);
+                }
+            }
+        }
+        return methods;
+    }
+
+    private static List<String> persistClasses() throws IOException {
+        Path location;
+        try {
+            location = Path.of(AtomicIndexWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the persist classes", e);
+        }
+        String prefix = PERSIST_PACKAGE.replace('.', '/') + "/";
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> files = Files.list(location.resolve(prefix))) {
+                files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".class"))
+                        .forEach(name -> names.add(PERSIST_PACKAGE + "." + name.substring(0, name.length() - 6)));
+            }
+        } else {
+            try (JarFile jar = new JarFile(location.toFile())) {
+                jar.stream().map(entry -> entry.getName())
+                        .filter(name -> name.startsWith(prefix) && name.endsWith(".class")
+                                && name.indexOf('/', prefix.length()) < 0)
+                        .forEach(name -> names.add(name.substring(0, name.length() - 6).replace('/', '.')));
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static String saveCounterRule() {
+        return rule("count saves", AtomicIndexWriter.class.getName(), "write", "AT ENTRY", "true",
+                "incrementCounter(\"saves\")");
+    }
+
+    private static String rule(String name, String owner, String method, String location, String condition,
+                               String action) {
+        return "RULE " + name + "\nCLASS " + owner + "\nMETHOD " + method + "\n" + location + "\nIF " + condition
+                + "\nDO " + action + "\nENDRULE\n\n";
+    }
+
+    /** The scenarios of a traced save: a halt before and after every call, and a torn write for every write. */
+    public static List<Scenario> scenarios(String engine, PersistenceMode mode, List<Point> points) {
+        List<Scenario> scenarios = new ArrayList<>();
+        int firstTorn = -1;
+        int lastWrite = -1;
+        for (int i = 0; i < points.size(); i++) {
+            if (points.get(i).opensTarget() && firstTorn < 0 && mode == PersistenceMode.DIRECT) {
+                firstTorn = i;
+            }
+            if (points.get(i).isWrite()) {
+                lastWrite = i;
+            }
+        }
+        int number = 0;
+        for (int i = 0; i < points.size(); i++) {
+            Point point = points.get(i);
+            // In DIRECT mode the target is torn after its open (which truncates it) until its last write completes.
+            boolean tornBefore = firstTorn >= 0 && i > firstTorn && i <= lastWrite;
+            boolean tornAfter = firstTorn >= 0 && i >= firstTorn && i < lastWrite;
+            scenarios.add(halt(engine, mode, ++number, "before", point, tornBefore));
+            scenarios.add(halt(engine, mode, ++number, "after", point, tornAfter));
+            if (point.isWrite()) {
+                scenarios.add(halt(engine, mode, ++number, "torn", point, firstTorn >= 0));
+            }
+        }
+        return scenarios;
+    }
+
+    private static Scenario halt(String engine, PersistenceMode mode, int number, String when, Point point,
+                                 boolean torn) {
+        String name = String.format("point-%s-%s-%02d-%s-%s", mode.cliName(), engine, number, when, point.label());
+        String strike = "readCounter(\"saves\") == " + FAULTS + ".strikeAt() AND incrementCounter(\"" + name
+                + "\") == " + point.occurrence();
+        String location;
+        String action = FAULTS + ".halt(\"" + name + "\")";
+        if (point.call().equals(COMMIT_CALL)) {
+            location = when.equals("before") ? "AT ENTRY" : "AT EXIT";
+        } else if (when.equals("torn")) {
+            location = "AT INVOKE " + point.call() + " ALL";
+            action = tornWrite(point) + "; " + action;
+        } else {
+            location = (when.equals("before") ? "AT INVOKE " : "AFTER INVOKE ") + point.call() + " ALL";
+        }
+        String rule = saveCounterRule() + rule(name, point.owner(), point.method(), location, strike, action);
+        Map<PersistenceMode, Expectation> expected = new EnumMap<>(PersistenceMode.class);
+        for (PersistenceMode other : PersistenceMode.values()) {
+            expected.put(other, Expectation.UNREACHED);
+        }
+        expected.put(mode, torn ? Expectation.INVALID : Expectation.VALID);
+        return new Scenario(name, "halt " + when + " " + point.call() + " in " + point.owner() + "."
+                + point.method() + " (occurrence " + point.occurrence() + " in the save), " + engine + " engine, "
+                + mode.cliName() + " mode", Scenario.HALT, point.label() + ", " + when, rule, expected, 1);
+    }
+
+    /** Writes the first half of the chunk through the same channel: the method's FileChannel and ByteBuffer. */
+    private static String tornWrite(Point point) {
+        int channel = -1;
+        int buffer = -1;
+        try {
+            for (Method method : persistMethods()) {
+                if (method.getDeclaringClass().getName().equals(point.owner())
+                        && method.getName().equals(point.method())) {
+                    Class<?>[] parameters = method.getParameterTypes();
+                    for (int i = 0; i < parameters.length; i++) {
+                        if (FileChannel.class.isAssignableFrom(parameters[i])) {
+                            channel = i + 1;
+                        } else if (java.nio.ByteBuffer.class.isAssignableFrom(parameters[i])) {
+                            buffer = i + 1;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (channel < 0 || buffer < 0) {
+            throw new IllegalStateException("a torn write needs the channel and the buffer as parameters of "
+                    + point.owner() + "." + point.method());
+        }
+        return "$" + channel + ".write($" + buffer + ".duplicate().limit($" + buffer + ".position() + $" + buffer
+                + ".remaining() / 2))";
+    }
+}

@@ -44,7 +44,7 @@ class DurabilityGateTest {
     @TempDir
     Path work;
 
-    private static List<String> engines() {
+    static List<String> engines() {
         boolean skipUSearch = Boolean.parseBoolean(System.getProperty("usearch.skip", "false"));
         return Engines.ids().stream().filter(id -> !id.equals("exact"))
                 .filter(id -> !(skipUSearch && id.equals("usearch"))).toList();
@@ -55,10 +55,14 @@ class DurabilityGateTest {
         List<io.indexgate.harness.campaign.Scenario> scenarios = ScenarioCatalog.load().all().stream()
                 .filter(scenario -> withKills || !scenario.isKill()).toList();
         Path modeWork = work.resolve(mode.cliName());
-        List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode, true, List.of(), launcher,
-                modeWork);
-        CampaignSpec spec = new CampaignSpec(targets, mode, SEED, withKills ? 2 : 1, KILLS, 40, List.of(), modeWork,
-                Path.of("target", "indexgate-report", mode.cliName()).toAbsolutePath(), PARALLEL, 1, 1);
+        List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode, true, List.of(), false,
+                launcher, modeWork);
+        return run(new CampaignSpec(targets, mode, SEED, 1, KILLS, 40, List.of(), modeWork,
+                Path.of("target", "indexgate-report", mode.cliName()).toAbsolutePath(), PARALLEL, 1, 1, false));
+    }
+
+    static CampaignResult run(CampaignSpec spec) throws Exception {
+        ChildLauncher launcher = ChildLauncher.forThisJvm();
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         CampaignResult result = new Campaign(new RunExecutor(launcher)).run(spec,
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
@@ -71,7 +75,7 @@ class DurabilityGateTest {
         return result;
     }
 
-    private static void assertAsExpected(CampaignResult result) {
+    static void assertAsExpected(CampaignResult result) {
         List<String> unexpected = result.runs().stream().filter(run -> !run.asExpected())
                 .map(run -> run.scenario() + " on " + run.engine() + ": expected " + run.expected() + ", got "
                         + run.verdict() + (run.harnessError() != null ? " (" + run.harnessError() + ")" : "")
@@ -81,7 +85,7 @@ class DurabilityGateTest {
         assertEquals(List.of(), unexpected, "runs whose verdict is not the expected one");
     }
 
-    private static void assertFullCoverage(CampaignResult result) {
+    static void assertFullCoverage(CampaignResult result) {
         for (String engine : engines()) {
             int[] coverage = result.coverage().get(engine);
             assertTrue(coverage != null && coverage[1] > 0, "no crash point was enumerated on " + engine);

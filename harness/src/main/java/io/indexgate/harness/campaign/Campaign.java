@@ -33,7 +33,8 @@ public final class Campaign {
             runs.add(new RunExecutor.RunSpec(scenario, target.engine(), spec.mode(), spec.seed(),
                     scenario.isKill() ? spec.kills() : Math.max(spec.cycles(), scenario.minCycles()),
                     spec.operations(), 1500,
-                    spec.withRules(), spec.workDir().resolve(scenario.name() + "-" + target.engine())));
+                    spec.withRules(), spec.workDir().resolve(scenario.name() + "-" + target.engine()),
+                    spec.powerLoss()));
         }
         return runs;
     }

@@ -85,7 +85,7 @@ public final class CrashPoints {
         Files.createDirectories(directory);
         Path rules = Files.writeString(directory.resolve("trace.btm"), tracingRules());
         ChildLauncher.ChildSpec spec = new ChildLauncher.ChildSpec(directory.resolve("data"), engine, mode, 1, 0,
-                40, List.of(rules), 1);
+                40, List.of(rules), 1, false);
         Path log = directory.resolve("trace.log");
         Process process = launcher.start(spec, log, null);
         List<Point> points = new ArrayList<>();
@@ -196,8 +196,14 @@ public final class CrashPoints {
                 + "\nDO " + action + "\nENDRULE\n\n";
     }
 
-    /** The scenarios of a traced save: a halt before and after every call, and a torn write for every write. */
-    public static List<Scenario> scenarios(String engine, PersistenceMode mode, List<Point> points) {
+    /**
+     * The scenarios of a traced save: a halt before and after every call, and a torn write for every write. Under a
+     * simulated power loss (a cut from the second save on) every point of ATOMIC must be valid, and every point of a
+     * weaker mode invalid: without the directory force the index's name never becomes durable, without the file
+     * force its durable name points at bytes that never reached the disk, and DIRECT does neither.
+     */
+    public static List<Scenario> scenarios(String engine, PersistenceMode mode, List<Point> points,
+                                           boolean powerLoss) {
         List<Scenario> scenarios = new ArrayList<>();
         int firstTorn = -1;
         int lastWrite = -1;
@@ -215,18 +221,21 @@ public final class CrashPoints {
             // In DIRECT mode the target is torn after its open (which truncates it) until its last write completes.
             boolean tornBefore = firstTorn >= 0 && i > firstTorn && i <= lastWrite;
             boolean tornAfter = firstTorn >= 0 && i >= firstTorn && i < lastWrite;
-            scenarios.add(halt(engine, mode, ++number, "before", point, tornBefore));
-            scenarios.add(halt(engine, mode, ++number, "after", point, tornAfter));
+            boolean lost = powerLoss && mode != PersistenceMode.ATOMIC;
+            scenarios.add(halt(engine, mode, ++number, "before", point, powerLoss ? lost : tornBefore, powerLoss));
+            scenarios.add(halt(engine, mode, ++number, "after", point, powerLoss ? lost : tornAfter, powerLoss));
             if (point.isWrite()) {
-                scenarios.add(halt(engine, mode, ++number, "torn", point, firstTorn >= 0));
+                scenarios.add(halt(engine, mode, ++number, "torn", point, powerLoss ? lost : firstTorn >= 0,
+                        powerLoss));
             }
         }
         return scenarios;
     }
 
     private static Scenario halt(String engine, PersistenceMode mode, int number, String when, Point point,
-                                 boolean torn) {
-        String name = String.format("point-%s-%s-%02d-%s-%s", mode.cliName(), engine, number, when, point.label());
+                                 boolean torn, boolean powerLoss) {
+        String name = String.format("point-%s%s-%s-%02d-%s-%s", powerLoss ? "powerloss-" : "", mode.cliName(), engine,
+                number, when, point.label());
         String strike = "readCounter(\"saves\") == " + FAULTS + ".strikeAt() AND incrementCounter(\"" + name
                 + "\") == " + point.occurrence();
         String location;
@@ -245,7 +254,7 @@ public final class CrashPoints {
             expected.put(other, Expectation.UNREACHED);
         }
         expected.put(mode, torn ? Expectation.INVALID : Expectation.VALID);
-        return new Scenario(name, "halt " + when + " " + point.call() + " in " + point.owner() + "."
+        return new Scenario(name, (powerLoss ? "power cut " : "halt ") + when + " " + point.call() + " in " + point.owner() + "."
                 + point.method() + " (occurrence " + point.occurrence() + " in the save), " + engine + " engine, "
                 + mode.cliName() + " mode", Scenario.HALT, point.label() + ", " + when, rule, expected, 1);
     }

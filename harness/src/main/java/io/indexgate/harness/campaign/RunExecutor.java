@@ -46,9 +46,12 @@ public final class RunExecutor {
      * @param killWindowMs for kill scenarios, the moment of the kill is drawn from [0, this) after the start
      * @param extraRules   rule files loaded into every child on top of the scenario's own
      * @param runDirectory where the data, history and logs go (created)
+     * @param powerLoss    whether every halt or kill is a simulated power cut (strikes then start at the second
+     *                     save, so that a committed index is at stake)
      */
     public record RunSpec(Scenario scenario, String engine, PersistenceMode mode, long seed, int cycles,
-                          int operations, int killWindowMs, List<Path> extraRules, Path runDirectory) {
+                          int operations, int killWindowMs, List<Path> extraRules, Path runDirectory,
+                          boolean powerLoss) {
     }
 
     public RunResult execute(RunSpec spec) {
@@ -68,10 +71,11 @@ public final class RunExecutor {
             SplittableRandom random = new SplittableRandom(spec.seed());
             for (int cycle = 0; cycle <= spec.cycles(); cycle++) {
                 boolean last = cycle == spec.cycles();
-                int strikeAt = 1 + random.nextInt(4);
+                int strikeAt = (spec.powerLoss() ? 2 : 1) + random.nextInt(spec.powerLoss() ? 3 : 4);
                 long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
                 ChildLauncher.ChildSpec child = new ChildLauncher.ChildSpec(data, spec.engine(), spec.mode(),
-                        spec.seed(), cycle, last ? 0 : spec.operations(), last ? spec.extraRules() : rules, strikeAt);
+                        spec.seed(), cycle, last ? 0 : spec.operations(), last ? spec.extraRules() : rules, strikeAt,
+                        spec.powerLoss());
                 String problem = runChild(child, killAt, history, started, spec.runDirectory());
                 if (problem != null) {
                     harnessError = problem;
@@ -101,7 +105,8 @@ public final class RunExecutor {
         int operations = (int) history.stream().filter(e -> e.type().equals(Event.INVOKE)).count();
         return new RunResult(spec.scenario().name(), spec.engine(), spec.mode().cliName(), spec.seed(),
                 spec.scenario().expectation(spec.mode()), faults, Math.max(0, restarts), operations, violations,
-                harnessError, spec.runDirectory().toString(), (System.nanoTime() - started) / 1_000_000);
+                harnessError, spec.runDirectory().toString(), (System.nanoTime() - started) / 1_000_000,
+                spec.powerLoss());
     }
 
     /** Runs one child to its end; returns a harness problem, or null. */

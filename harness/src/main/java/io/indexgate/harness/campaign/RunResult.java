@@ -19,11 +19,12 @@ import java.util.List;
  * @param harnessError   why the harness itself failed, or null
  * @param runDirectory   where its history and child logs are
  * @param millis         wall time
+ * @param powerLoss      whether faults were simulated power cuts
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String scenario, String engine, String mode, long seed, Expectation expected, int faults,
                         int restarts, int operations, List<Violation> violations, String harnessError,
-                        String runDirectory, long millis) {
+                        String runDirectory, long millis, boolean powerLoss) {
 
     /** The run's verdict: {@code valid}, {@code invalid} or {@code harness-error}. */
     public String verdict() {
@@ -49,6 +50,6 @@ public record RunResult(String scenario, String engine, String mode, long seed, 
     /** The command that replays this run. */
     public String replayCommand() {
         return "java -jar harness/target/indexgate.jar run --scenario " + scenario + " --engine " + engine
-                + " --mode " + mode + " --seed " + seed;
+                + " --mode " + mode + " --seed " + seed + (powerLoss ? " --power-loss" : "");
     }
 }

@@ -20,8 +20,9 @@ public final class Targets {
      * @throws IllegalArgumentException if {@code onlyPoints} names a point that was not enumerated
      */
     public static List<CampaignSpec.Target> build(List<Scenario> scenarios, List<String> engines, PersistenceMode mode,
-                                                  boolean enumerate, List<String> onlyPoints, ChildLauncher launcher,
-                                                  Path workDir) throws IOException, InterruptedException {
+                                                  boolean enumerate, List<String> onlyPoints, boolean powerLoss,
+                                                  ChildLauncher launcher, Path workDir)
+            throws IOException, InterruptedException {
         List<CampaignSpec.Target> targets = new ArrayList<>(CampaignSpec.everyOn(scenarios, engines));
         if (!enumerate && onlyPoints.isEmpty()) {
             return targets;
@@ -29,7 +30,7 @@ public final class Targets {
         List<String> found = new ArrayList<>();
         for (String engine : engines) {
             List<CrashPoints.Point> traced = CrashPoints.trace(launcher, engine, mode, workDir.resolve("trace-" + engine));
-            for (Scenario point : CrashPoints.scenarios(engine, mode, traced)) {
+            for (Scenario point : CrashPoints.scenarios(engine, mode, traced, powerLoss)) {
                 if (onlyPoints.isEmpty() || onlyPoints.contains(point.name())) {
                     targets.add(new CampaignSpec.Target(point, engine));
                     found.add(point.name());

@@ -97,6 +97,9 @@ public final class IndexgateCli {
         int parallel;
         @Option(names = "--shard", defaultValue = "1/1", description = "i/n: run the i-th of n shards")
         String shard;
+        @Option(names = "--power-loss", description = "put the children's index directory on the power-loss "
+                + "simulation: every halt and kill is a power cut after which only forced state survives")
+        boolean powerLoss;
         @Option(names = "--enumerate", negatable = true, description = "add the enumerated crash points of a save "
                 + "(traced per engine and mode); default: on when no --scenario or --rule is given")
         Boolean enumerate;
@@ -130,14 +133,15 @@ public final class IndexgateCli {
             Path work = workDir != null ? workDir : Files.createTempDirectory("indexgate-work");
             List<CampaignSpec.Target> targets = io.indexgate.harness.campaign.Targets.build(chosen, engineIds,
                     persistenceMode, Boolean.TRUE.equals(enumerate) || (enumerate == null && wholeCatalog), points,
-                    ChildLauncher.forThisJvm(), work);
+                    powerLoss, ChildLauncher.forThisJvm(), work);
             CampaignSpec spec = new CampaignSpec(targets, persistenceMode, campaignSeed, cycles,
                     kills, operations, withRules.stream().map(Path::toAbsolutePath).toList(), work.toAbsolutePath(),
                     reportDir.toAbsolutePath(), parallel, Integer.parseInt(shardParts[0]),
-                    Integer.parseInt(shardParts[1]));
+                    Integer.parseInt(shardParts[1]), powerLoss);
             PrintStream out = System.out;
-            out.printf("indexgate run: %d runs (scenarios x %s), mode %s, seed %d, work dir %s%n",
-                    targets.size(), engineIds, persistenceMode.cliName(), campaignSeed, work);
+            out.printf("indexgate run: %d runs (scenarios x %s), mode %s%s, seed %d, work dir %s%n",
+                    targets.size(), engineIds, persistenceMode.cliName(), powerLoss ? ", power loss" : "",
+                    campaignSeed, work);
             CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
             Reports.write(result, spec.reportDir());
             out.println();
@@ -185,7 +189,8 @@ public final class IndexgateCli {
                     System.out.printf("%s, %s: %d file-system calls in a save%n", id, persistenceMode.cliName(),
                             points.size());
                     points.forEach(point -> System.out.println("  " + point));
-                    listed.addAll(io.indexgate.harness.campaign.CrashPoints.scenarios(id, persistenceMode, points));
+                    listed.addAll(io.indexgate.harness.campaign.CrashPoints.scenarios(id, persistenceMode, points,
+                            false));
                 }
             }
             for (Scenario scenario : listed) {

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Starts child JVMs running {@link WorkloadMain} on this JVM's class path, with the Byteman agent and rule files when
- * a scenario needs them. The children are tuned for start-up time (C1 only, serial GC, class data sharing).
+ * a scenario needs them. The children are tuned for start-up time (C1 only, serial GC, an AppCDS archive of their
+ * classes made on first use).
  */
 public final class ChildLauncher {
 
@@ -20,6 +21,8 @@ public final class ChildLauncher {
     private final String javaExecutable;
     private final String classPath;
     private final Path bytemanJar;
+    private Path classDataArchive;
+    private boolean archiveTried;
 
     public ChildLauncher(String javaExecutable, String classPath, Path bytemanJar) {
         this.javaExecutable = javaExecutable;
@@ -35,15 +38,26 @@ public final class ChildLauncher {
 
     /** What one child runs. */
     public record ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
-                            int operations, List<Path> rules, int strikeAt) {
+                            int operations, List<Path> rules, int strikeAt, boolean powerLoss) {
+    }
+
+    private synchronized Path classDataArchive() {
+        if (!archiveTried) {
+            archiveTried = true;
+            classDataArchive = ClassDataArchive.prepare(javaExecutable, classPath);
+        }
+        return classDataArchive;
     }
 
     public List<String> command(ChildSpec spec) {
+        Path archive = classDataArchive();
         List<String> command = new ArrayList<>(List.of(javaExecutable,
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx512m",
+                archive == null ? "-Xshare:auto" : "-XX:SharedArchiveFile=" + archive,
                 "-D" + CHILD_PROPERTY + "=true",
                 "-D" + PersistenceMode.SYSTEM_PROPERTY + "=" + spec.mode().cliName(),
-                "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt()));
+                "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
+                "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss()));
         if (!spec.rules().isEmpty()) {
             StringBuilder agent = new StringBuilder("-javaagent:").append(bytemanJar);
             String separator = "=";

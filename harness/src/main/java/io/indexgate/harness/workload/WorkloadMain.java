@@ -80,6 +80,22 @@ public final class WorkloadMain {
         System.exit(run(dataDirectory, engine, seed, cycle, operations, WorkloadMain::emit));
     }
 
+    /** Set in a child whose index directory is on the power-loss simulation. */
+    public static final String POWER_LOSS_PROPERTY = "indexgate.powerloss";
+
+    /**
+     * The index directory: {@code <data dir>/indexes}, or under {@value #POWER_LOSS_PROPERTY} the same directory on a
+     * {@link io.indexgate.harness.powerloss.PowerLossFileSystem} whose durable state is {@code <data dir>/durable},
+     * so that this process sees only what survived the last (simulated) power cut.
+     */
+    static Path indexDirectory(Path dataDirectory) throws java.io.IOException {
+        if (!Boolean.getBoolean(POWER_LOSS_PROPERTY)) {
+            return dataDirectory.resolve("indexes");
+        }
+        return io.indexgate.harness.powerloss.PowerLossFileSystem.open(dataDirectory.resolve("durable"))
+                .getPath("/indexes");
+    }
+
     /** A child's standard input is a pipe from the harness: when it closes, the harness is gone, and so must we. */
     private static void haltWhenParentGoes() {
         Thread watcher = new Thread(() -> {
@@ -104,14 +120,19 @@ public final class WorkloadMain {
      */
     public static int run(Path dataDirectory, String engine, long seed, int cycle, int operations,
                           Consumer<Event> sink) {
-        Path indexPath = dataDirectory.resolve("indexes").resolve(
-                SQLiteVectorStore.indexFileName(NAMESPACE, COLLECTION, engine));
+        Path indexDirectory;
+        try {
+            indexDirectory = indexDirectory(dataDirectory);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the simulated index directory", e);
+        }
+        Path indexPath = indexDirectory.resolve(SQLiteVectorStore.indexFileName(NAMESPACE, COLLECTION, engine));
         List<String> tempsBefore = names(indexPath);
         SQLiteVectorStore store;
         VectorCollection collection;
         try {
             store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, null));
+                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory));
             collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
         } catch (RuntimeException e) {
             sink.accept(Event.recovered(cycle, new RecoveryReport(false, e.toString(), fileFingerprint(indexPath, engine),

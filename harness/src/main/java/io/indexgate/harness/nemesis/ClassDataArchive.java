@@ -1,0 +1,75 @@
+package io.indexgate.harness.nemesis;
+
+import io.indexgate.harness.workload.WorkloadMain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An AppCDS archive of the classes a child loads, made once per class path and JVM by a training child, so that
+ * children start in about 0.6 s instead of 0.95 s (measured on a 2-core machine). Published with an atomic move, so
+ * concurrent campaigns never see a half-written archive; if it cannot be made, children start without it.
+ */
+final class ClassDataArchive {
+
+    private ClassDataArchive() {
+    }
+
+    /** The archive for this java and class path, made now if missing; null if it cannot be made. */
+    static Path prepare(String javaExecutable, String classPath) {
+        try {
+            Path archive = location(javaExecutable, classPath);
+            if (Files.exists(archive)) {
+                return archive;
+            }
+            Files.createDirectories(archive.getParent());
+            Path training = Files.createTempDirectory(archive.getParent(), "training");
+            Path temp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Process process = new ProcessBuilder(List.of(javaExecutable, "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + temp, "-cp", classPath,
+                    WorkloadMain.class.getName(), training.resolve("data").toString(), "hnswlib", "1", "0", "40"))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(training.resolve("training.log").toFile()).start();
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0 || !Files.exists(temp)) {
+                process.destroyForcibly();
+                System.err.println("indexgate: no class-data archive for child JVMs (see " + training
+                        + "); children start without it");
+                return null;
+            }
+            Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE);
+            return archive;
+        } catch (IOException e) {
+            System.err.println("indexgate: no class-data archive for child JVMs: " + e);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static Path location(String javaExecutable, String classPath) throws IOException {
+        StringBuilder identity = new StringBuilder(javaExecutable).append('\n').append(System.getProperty("java.version"))
+                .append('\n').append(classPath);
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isRegularFile(path)) {
+                identity.append('\n').append(Files.getLastModifiedTime(path)).append(Files.size(path));
+            }
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            return Path.of(System.getProperty("java.io.tmpdir"), "indexgate-cds",
+                    HexFormat.of().formatHex(digest, 0, 12) + ".jsa");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

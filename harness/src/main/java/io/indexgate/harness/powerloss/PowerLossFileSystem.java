@@ -1,0 +1,131 @@
+package io.indexgate.harness.powerloss;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A file system on which only forced state survives a power cut (the pessimistic model of Lucene's
+ * {@code MockDirectoryWrapper.crash()} and Jepsen's LazyFS): file data becomes durable when the file is forced, a
+ * directory entry (create, rename, delete) when its directory is forced. The volatile view (the page cache) is jimfs;
+ * the durable state lives in a real directory. {@link #open} rebuilds the view from the durable state alone, which is
+ * what a machine sees after a power cut: a process that dies (halt, SIGKILL) and a new one that opens the same durable
+ * directory is the simulated cut.
+ *
+ * <p>Limits of the model: directories themselves are durable as soon as they are created; a forced file is durable
+ * whole (real disks can persist part of an unforced write, which the pessimistic model drops); unforced data never
+ * survives (the reordered model, where any prefix-closed subset of unforced operations survives, is not built).
+ * Only {@code java.nio.file} is simulated; {@code toFile()} fails.
+ */
+public final class PowerLossFileSystem extends FileSystem {
+
+    private final PowerLossFileSystemProvider provider;
+    private final FileSystem volatileView;
+    private final DurabilityTracker tracker;
+
+    private PowerLossFileSystem(FileSystem volatileView, DurabilityTracker tracker) {
+        this.volatileView = volatileView;
+        this.tracker = tracker;
+        this.provider = new PowerLossFileSystemProvider(this);
+    }
+
+    /** Opens the durable state in {@code durableDirectory} (created if new) as it survived the last cut. */
+    public static PowerLossFileSystem open(Path durableDirectory) throws IOException {
+        DurableState durable = new DurableState(durableDirectory);
+        FileSystem view = Jimfs.newFileSystem(Configuration.unix());
+        DurabilityTracker tracker = new DurabilityTracker(durable);
+        for (Map.Entry<String, TreeMap<String, Long>> listing : durable.listings().entrySet()) {
+            Path directory = Files.createDirectories(view.getPath(listing.getKey()));
+            for (Map.Entry<String, Long> entry : listing.getValue().entrySet()) {
+                Path file = directory.resolve(entry.getKey());
+                byte[] content = durable.content(entry.getValue());
+                Files.write(file, content == null ? new byte[0] : content);
+                tracker.restored(file, entry.getValue());
+            }
+        }
+        return new PowerLossFileSystem(view, tracker);
+    }
+
+    FileSystem volatileView() {
+        return volatileView;
+    }
+
+    DurabilityTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    public PowerLossFileSystemProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() throws IOException {
+        volatileView.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return volatileView.isOpen();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return false;
+    }
+
+    @Override
+    public String getSeparator() {
+        return volatileView.getSeparator();
+    }
+
+    @Override
+    public Iterable<Path> getRootDirectories() {
+        List<Path> roots = new ArrayList<>();
+        volatileView.getRootDirectories().forEach(root -> roots.add(new PowerLossPath(this, root)));
+        return roots;
+    }
+
+    @Override
+    public Iterable<FileStore> getFileStores() {
+        return volatileView.getFileStores();
+    }
+
+    @Override
+    public Set<String> supportedFileAttributeViews() {
+        return volatileView.supportedFileAttributeViews();
+    }
+
+    @Override
+    public Path getPath(String first, String... more) {
+        return new PowerLossPath(this, volatileView.getPath(first, more));
+    }
+
+    @Override
+    public PathMatcher getPathMatcher(String syntaxAndPattern) {
+        PathMatcher matcher = volatileView.getPathMatcher(syntaxAndPattern);
+        return path -> matcher.matches(PowerLossPath.unwrap(path));
+    }
+
+    @Override
+    public UserPrincipalLookupService getUserPrincipalLookupService() {
+        return volatileView.getUserPrincipalLookupService();
+    }
+
+    @Override
+    public WatchService newWatchService() {
+        throw new UnsupportedOperationException("watching is not simulated");
+    }
+}

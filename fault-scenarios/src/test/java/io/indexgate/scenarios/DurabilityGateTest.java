@@ -39,7 +39,10 @@ class DurabilityGateTest {
 
     private static final int KILLS = Integer.getInteger("indexgate.gate.kills", 50);
     private static final long SEED = Long.getLong("indexgate.gate.seed", 20261124L);
-    private static final int PARALLEL = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    /** Bounded: children wait on fsync part of the time, so one more run than cores keeps both cores busy. */
+    static final int PARALLEL = Math.min(3, Runtime.getRuntime().availableProcessors() + 1);
+    /** Operations per child: every strike (at most the fourth save) falls within them. */
+    static final int OPERATIONS = 24;
 
     @TempDir
     Path work;
@@ -50,14 +53,22 @@ class DurabilityGateTest {
                 .filter(id -> !(skipUSearch && id.equals("usearch"))).toList();
     }
 
+    /**
+     * The campaign of one mode. ATOMIC runs the whole catalog; a weaker mode runs every enumerated point and the
+     * catalog scenarios whose verdict in that mode differs from ATOMIC's (the others behave as under ATOMIC, which the
+     * ATOMIC campaign checks), to keep the gate inside its time budget.
+     */
     private CampaignResult campaign(PersistenceMode mode, boolean withKills) throws Exception {
         ChildLauncher launcher = ChildLauncher.forThisJvm();
         List<io.indexgate.harness.campaign.Scenario> scenarios = ScenarioCatalog.load().all().stream()
-                .filter(scenario -> withKills || !scenario.isKill()).toList();
+                .filter(scenario -> withKills || !scenario.isKill())
+                .filter(scenario -> mode == PersistenceMode.ATOMIC
+                        || scenario.expectation(mode) != scenario.expectation(PersistenceMode.ATOMIC))
+                .toList();
         Path modeWork = work.resolve(mode.cliName());
         List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode, true, List.of(), false,
                 launcher, modeWork);
-        return run(new CampaignSpec(targets, mode, SEED, 1, KILLS, 40, List.of(), modeWork,
+        return run(new CampaignSpec(targets, mode, SEED, 1, KILLS, OPERATIONS, List.of(), modeWork,
                 Path.of("target", "indexgate-report", mode.cliName()).toAbsolutePath(), PARALLEL, 1, 1, false));
     }
 

@@ -36,9 +36,9 @@ class PowerLossGateTest {
                 ChildLauncher.forThisJvm(), modeWork).stream()
                 .filter(target -> !afterTheRenameOnly || afterTheRename(target.scenario().name()))
                 .toList();
-        return DurabilityGateTest.run(new CampaignSpec(targets, mode, SEED, 1, 1, 40, List.of(), modeWork,
-                Path.of("target", "indexgate-report", "powerloss-" + mode.cliName()).toAbsolutePath(),
-                Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 1, true));
+        return DurabilityGateTest.run(new CampaignSpec(targets, mode, SEED, 1, 1, DurabilityGateTest.OPERATIONS,
+                List.of(), modeWork, Path.of("target", "indexgate-report", "powerloss-" + mode.cliName())
+                .toAbsolutePath(), DurabilityGateTest.PARALLEL, 1, 1, true));
     }
 
     /** The points after the atomic move: after it, around the directory force, around the commit. */

@@ -132,6 +132,27 @@ abstract class SaveFaultTest {
     }
 
     @Test
+    @BMRule(name = "ENOSPC in the very first save", targetClass = WRITER, targetMethod = "writeChunk",
+            targetLocation = "AT ENTRY", condition = STRIKE,
+            action = "throw new java.io.IOException(\"No space left on device\")")
+    void aFailedFirstSaveCreatesNoTargetAndTheLogStillRecovers() throws IOException {
+        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, PersistenceMode.ATOMIC, null));
+        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
+                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
+        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        FaultSwitch.arm(2);
+        assertThrows(IndexSaveException.class, docs::saveIndex);
+        assertTrue(Files.notExists(docs.indexPath()), "no target is created when the first save fails");
+        assertEquals(List.of(), StaleTemps.find(docs.indexPath()));
+        assertTrue(!docs.status().indexSaved());
+        Map<UUID, List<Float>> acknowledged = contents(docs);
+        FaultSwitch.disarm();
+        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
+            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
+        }
+    }
+
+    @Test
     @BMRule(name = "ENOSPC mid-write in DIRECT mode", targetClass = WRITER, targetMethod = "writeChunk",
             targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.io.IOException(\"No space left on device\")")

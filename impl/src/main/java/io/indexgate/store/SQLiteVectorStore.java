@@ -147,20 +147,13 @@ public final class SQLiteVectorStore implements AutoCloseable {
      * @throws VectorStoreException     if the collection exists
      */
     public VectorCollection createCollection(String namespace, String name, CollectionConfig config) {
-        Identifiers.requireCollectionName("namespace", namespace);
-        Identifiers.requireCollectionName("collection name", name);
-        synchronized (open) {
-            ensureOpen();
-            try {
-                if (findRow(namespace, name) != null) {
-                    throw new VectorStoreException("collection " + namespace + "/" + name + " already exists");
-                }
-                long id = database.write(connection -> insertCollection(connection, namespace, name, config));
-                return openRow(new CollectionRow(id, namespace, name, config, false));
-            } catch (SQLException e) {
-                throw new VectorStoreException("creating collection " + namespace + "/" + name + " failed", e);
+        return underLock(namespace, name, "creating", () -> {
+            if (findRow(namespace, name) != null) {
+                throw new VectorStoreException("collection " + namespace + "/" + name + " already exists");
             }
-        }
+            long id = database.write(connection -> insertCollection(connection, namespace, name, config));
+            return openRow(new CollectionRow(id, namespace, name, config, false));
+        });
     }
 
     /**
@@ -171,24 +164,17 @@ public final class SQLiteVectorStore implements AutoCloseable {
      * @throws IndexLoadError              if its saved index cannot be loaded
      */
     public VectorCollection openCollection(String namespace, String name) {
-        Identifiers.requireCollectionName("namespace", namespace);
-        Identifiers.requireCollectionName("collection name", name);
-        synchronized (open) {
-            ensureOpen();
+        return underLock(namespace, name, "opening", () -> {
             VectorCollection cached = open.get(key(namespace, name));
             if (cached != null) {
                 return cached;
             }
-            try {
-                CollectionRow row = findRow(namespace, name);
-                if (row == null) {
-                    throw new CollectionNotFoundException(namespace, name);
-                }
-                return openRow(row);
-            } catch (SQLException e) {
-                throw new VectorStoreException("opening collection " + namespace + "/" + name + " failed", e);
+            CollectionRow row = findRow(namespace, name);
+            if (row == null) {
+                throw new CollectionNotFoundException(namespace, name);
             }
-        }
+            return openRow(row);
+        });
     }
 
     /**
@@ -197,24 +183,17 @@ public final class SQLiteVectorStore implements AutoCloseable {
      * @throws VectorStoreException if it exists with a different config (naming both)
      */
     public VectorCollection openOrCreateCollection(String namespace, String name, CollectionConfig config) {
-        Identifiers.requireCollectionName("namespace", namespace);
-        Identifiers.requireCollectionName("collection name", name);
-        synchronized (open) {
-            ensureOpen();
-            try {
-                CollectionRow row = findRow(namespace, name);
-                if (row == null) {
-                    return createCollection(namespace, name, config);
-                }
-                if (!row.config().equals(config)) {
-                    throw new VectorStoreException("collection " + namespace + "/" + name + " exists with config "
-                            + row.config() + ", which differs from the requested " + config);
-                }
-                return openCollection(namespace, name);
-            } catch (SQLException e) {
-                throw new VectorStoreException("opening collection " + namespace + "/" + name + " failed", e);
+        return underLock(namespace, name, "opening", () -> {
+            CollectionRow row = findRow(namespace, name);
+            if (row == null) {
+                return createCollection(namespace, name, config);
             }
-        }
+            if (!row.config().equals(config)) {
+                throw new VectorStoreException("collection " + namespace + "/" + name + " exists with config "
+                        + row.config() + ", which differs from the requested " + config);
+            }
+            return openCollection(namespace, name);
+        });
     }
 
     /**
@@ -223,41 +202,53 @@ public final class SQLiteVectorStore implements AutoCloseable {
      * @return whether it existed
      */
     public boolean deleteCollection(String namespace, String name) {
+        return underLock(namespace, name, "deleting", () -> {
+            CollectionRow row = findRow(namespace, name);
+            if (row == null) {
+                return false;
+            }
+            VectorCollection collection = open.remove(key(namespace, name));
+            if (collection != null) {
+                collection.mutationLock().lock();
+                try {
+                    collection.closeLocked("deleted");
+                } finally {
+                    collection.mutationLock().unlock();
+                }
+            }
+            database.write(connection -> {
+                try (Statement drop = connection.createStatement();
+                     PreparedStatement delete = connection.prepareStatement("DELETE FROM collections WHERE id = ?")) {
+                    drop.execute("DROP TABLE IF EXISTS " + RecordsTable.name(row.id()));
+                    delete.setLong(1, row.id());
+                    return delete.executeUpdate();
+                }
+            });
+            Path indexPath = indexPath(row);
+            StaleTemps.clear(indexPath);
+            if (Files.deleteIfExists(indexPath)) {
+                AtomicIndexWriter.forceDirectory(indexDirectory);
+            }
+            return true;
+        });
+    }
+
+    /** Work on one collection under the store's lock, which may fail in SQLite or on the index file. */
+    @FunctionalInterface
+    private interface CollectionWork<T> {
+        T run() throws SQLException, IOException;
+    }
+
+    /** Validates the names, takes the store's lock, checks the store is open, and names the collection on failure. */
+    private <T> T underLock(String namespace, String name, String operation, CollectionWork<T> work) {
         Identifiers.requireCollectionName("namespace", namespace);
         Identifiers.requireCollectionName("collection name", name);
         synchronized (open) {
             ensureOpen();
             try {
-                CollectionRow row = findRow(namespace, name);
-                if (row == null) {
-                    return false;
-                }
-                VectorCollection collection = open.remove(key(namespace, name));
-                if (collection != null) {
-                    collection.mutationLock().lock();
-                    try {
-                        collection.closeLocked("deleted");
-                    } finally {
-                        collection.mutationLock().unlock();
-                    }
-                }
-                database.write(connection -> {
-                    try (Statement drop = connection.createStatement();
-                         PreparedStatement delete = connection.prepareStatement(
-                                 "DELETE FROM collections WHERE id = ?")) {
-                        drop.execute("DROP TABLE IF EXISTS " + RecordsTable.name(row.id()));
-                        delete.setLong(1, row.id());
-                        return delete.executeUpdate();
-                    }
-                });
-                Path indexPath = indexPath(row);
-                StaleTemps.clear(indexPath);
-                if (Files.deleteIfExists(indexPath)) {
-                    AtomicIndexWriter.forceDirectory(indexDirectory);
-                }
-                return true;
+                return work.run();
             } catch (SQLException | IOException e) {
-                throw new VectorStoreException("deleting collection " + namespace + "/" + name + " failed", e);
+                throw new VectorStoreException(operation + " collection " + namespace + "/" + name + " failed", e);
             }
         }
     }

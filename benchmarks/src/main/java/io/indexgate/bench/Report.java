@@ -1,0 +1,393 @@
+package io.indexgate.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Turns a JMH JSON result file of the indexgate benchmarks into what people read: a Markdown report (tables with
+ * MB/s, recall@10, vectors/s and the issue's targets, met or missed) and an SVG chart (throughput per engine and
+ * mode), written next to the JSON as {@code NAME.md} and {@code NAME.svg}.
+ *
+ * <pre>java -cp benchmarks.jar io.indexgate.bench.Report RESULTS.json [--facts DIR]</pre>
+ *
+ * <p>File sizes and recall come from the facts the benchmarks recorded ({@link Facts}; default: the facts of the
+ * benchmark cache directory). Exit codes: 0 written, 2 bad input.
+ */
+public final class Report {
+
+    /** A QPS whose recall@10 is below this does not count. */
+    static final double MIN_RECALL = 0.95;
+
+    private final List<JmhResults.Row> rows;
+    private final Path factsDirectory;
+
+    Report(List<JmhResults.Row> rows, Path factsDirectory) {
+        this.rows = rows;
+        this.factsDirectory = factsDirectory;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Writes the report; returns the exit code. */
+    public static int run(String[] args) {
+        Path results = null;
+        Path facts = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--facts") && i + 1 < args.length) {
+                facts = Path.of(args[++i]);
+            } else if (!args[i].startsWith("-") && results == null) {
+                results = Path.of(args[i]);
+            } else {
+                System.err.println("report: unexpected argument " + args[i]);
+                results = null;
+                break;
+            }
+        }
+        if (results == null) {
+            System.err.println("usage: report RESULTS.json [--facts DIR]");
+            return 2;
+        }
+        try {
+            Report report = new Report(JmhResults.read(results),
+                    facts != null ? facts : BenchFiles.cacheDirectory().resolve("facts"));
+            String base = results.getFileName().toString().replaceFirst("\\.json$", "");
+            Path markdown = results.resolveSibling(base + ".md");
+            Path chart = results.resolveSibling(base + ".svg");
+            Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
+            Files.writeString(chart, report.svg(), StandardCharsets.UTF_8);
+            System.out.println("wrote " + markdown + " and " + chart);
+            return 0;
+        } catch (IOException e) {
+            System.err.println("report: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    private List<JmhResults.Row> of(String benchmark, Predicate<JmhResults.Row> where) {
+        List<JmhResults.Row> found = new ArrayList<>();
+        for (JmhResults.Row row : rows) {
+            if (row.benchmark().equals(benchmark) && where.test(row)) {
+                found.add(row);
+            }
+        }
+        return found;
+    }
+
+    private JmhResults.Row one(String benchmark, Map<String, String> params) {
+        for (JmhResults.Row row : of(benchmark, r -> true)) {
+            boolean matches = true;
+            for (Map.Entry<String, String> param : params.entrySet()) {
+                matches &= Objects.equals(row.param(param.getKey()), param.getValue());
+            }
+            if (matches) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> facts(String engine, String size, String dims) {
+        return Facts.read(factsDirectory, engine + "-n" + size + "-d" + dims);
+    }
+
+    private Double fileMegabytes(String engine, String size, String dims) {
+        Object bytes = facts(engine, size, dims).get("fileBytes");
+        return bytes instanceof Number number ? number.doubleValue() / 1e6 : null;
+    }
+
+    private Double recall(String engine, String size, String dims) {
+        Object recall = facts(engine, size, dims).get("recall10");
+        return recall instanceof Number number ? number.doubleValue() : null;
+    }
+
+    /** Milliseconds of a single-shot or average-time row. */
+    private static double millis(JmhResults.Row row) {
+        return switch (row.unit()) {
+            case "s/op" -> row.score() * 1e3;
+            case "ms/op" -> row.score();
+            case "us/op" -> row.score() / 1e3;
+            case "ns/op" -> row.score() / 1e6;
+            default -> throw new IllegalArgumentException("not a time unit: " + row.unit());
+        };
+    }
+
+    private static String dataset(JmhResults.Row row) {
+        return row.param("size") + "×" + row.param("dims");
+    }
+
+    private static String f(String format, Object... values) {
+        return String.format(Locale.ROOT, format, values);
+    }
+
+    private static String num(Double value, String format) {
+        return value == null ? "–" : f(format, value);
+    }
+
+    // ---------------------------------------------------------------- markdown
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("## Save (time per save; MB/s = index file size / time)\n\n");
+        md.append("| engine | data | file MB | DIRECT ms | ATOMIC_NO_DIR_SYNC ms | ATOMIC ms | ATOMIC / DIRECT "
+                + "| ATOMIC MB/s | raw write MB/s | ATOMIC / raw |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (JmhResults.Row atomic : of("SaveBenchmark.save", r -> "ATOMIC".equals(r.param("mode")))) {
+            String engine = atomic.param("engine");
+            Map<String, String> at = Map.of("engine", engine, "size", atomic.param("size"), "dims",
+                    atomic.param("dims"));
+            JmhResults.Row direct = one("SaveBenchmark.save", with(at, "mode", "DIRECT"));
+            JmhResults.Row noDirSync = one("SaveBenchmark.save", with(at, "mode", "ATOMIC_NO_DIR_SYNC"));
+            JmhResults.Row raw = one("RawWriteBaseline.write", at);
+            Double mb = fileMegabytes(engine, atomic.param("size"), atomic.param("dims"));
+            Double atomicRate = mb == null ? null : mb / (millis(atomic) / 1e3);
+            Double rawRate = mb == null || raw == null ? null : mb / (millis(raw) / 1e3);
+            md.append(f("| %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s |\n", engine, dataset(atomic),
+                    num(mb, "%.1f"), direct == null ? "–" : f("%.1f", millis(direct)),
+                    noDirSync == null ? "–" : f("%.1f", millis(noDirSync)), millis(atomic),
+                    direct == null ? "–" : f("%.3f", millis(atomic) / millis(direct)), num(atomicRate, "%.0f"),
+                    num(rawRate, "%.0f"),
+                    atomicRate == null || rawRate == null ? "–" : f("%.0f%%", 100 * atomicRate / rawRate)));
+        }
+        md.append("\n## Load (one load: read, verify the envelope, decode)\n\n");
+        md.append("| engine | data | file MB | ms | MB/s |\n|---|---|---|---|---|\n");
+        for (JmhResults.Row load : of("LoadBenchmark.load", r -> true)) {
+            Double mb = fileMegabytes(load.param("engine"), load.param("size"), load.param("dims"));
+            md.append(f("| %s | %s | %s | %.1f | %s |\n", load.param("engine"), dataset(load), num(mb, "%.1f"),
+                    millis(load), mb == null ? "–" : f("%.0f", mb / (millis(load) / 1e3))));
+        }
+        md.append("\n## Recovery (open a crashed store: load the saved index and replay the pending log)\n\n");
+        md.append("| engine | saved records | pending operations | ms |\n|---|---|---|---|\n");
+        for (JmhResults.Row recover : of("RecoveryBenchmark.recover", r -> true)) {
+            md.append(f("| %s | %s×%s | %s | %.1f |\n", recover.param("engine"), recover.param("size"),
+                    recover.param("dims"), recover.param("pending"), millis(recover)));
+        }
+        md.append("\n## Search (raw engine, k=10, queries/s; a QPS at recall@10 below 0.95 does not count)\n\n");
+        md.append("| engine | data | recall@10 | QPS, 1 thread | QPS, 2 threads |\n|---|---|---|---|---|\n");
+        for (JmhResults.Row single : of("SearchBenchmark.oneThread", r -> true)) {
+            Map<String, String> at = Map.of("engine", single.param("engine"), "size", single.param("size"), "dims",
+                    single.param("dims"));
+            JmhResults.Row two = one("SearchBenchmark.twoThreads", at);
+            Double recall = recall(single.param("engine"), single.param("size"), single.param("dims"));
+            String mark = recall != null && recall < MIN_RECALL ? " (not counting)" : "";
+            md.append(f("| %s | %s | %s | %.0f%s | %s |\n", single.param("engine"), dataset(single),
+                    num(recall, "%.4f"), single.score(), mark, two == null ? "–" : f("%.0f%s", two.score(), mark)));
+        }
+        md.append("\n## Store-level query (one thread, k=10, queries/s)\n\n");
+        md.append("| engine | data | raw engine | store | store + filter (1 in 10) | store overhead |\n"
+                + "|---|---|---|---|---|---|\n");
+        for (JmhResults.Row raw : of("StoreQueryBenchmark.query", r -> "engine".equals(r.param("path")))) {
+            Map<String, String> at = Map.of("engine", raw.param("engine"), "size", raw.param("size"), "dims",
+                    raw.param("dims"));
+            JmhResults.Row store = one("StoreQueryBenchmark.query", with(at, "path", "store"));
+            JmhResults.Row filtered = one("StoreQueryBenchmark.query", with(at, "path", "storeFiltered"));
+            md.append(f("| %s | %s | %.0f | %s | %s | %s |\n", raw.param("engine"), dataset(raw), raw.score(),
+                    store == null ? "–" : f("%.0f", store.score()),
+                    filtered == null ? "–" : f("%.0f", filtered.score()),
+                    store == null ? "–" : f("%.2f×", raw.score() / store.score())));
+        }
+        md.append("\n## Add (vectors/s into an empty engine)\n\n");
+        md.append("| engine | data | vectors per add call | ms | vectors/s |\n|---|---|---|---|---|\n");
+        for (JmhResults.Row add : of("AddBenchmark.add", r -> true)) {
+            md.append(f("| %s | %s | %s | %.0f | %.0f |\n", add.param("engine"), dataset(add), add.param("batch"),
+                    millis(add), Double.parseDouble(add.param("size")) / (millis(add) / 1e3)));
+        }
+        md.append("\n## Targets\n\n");
+        md.append("| target | measured | met |\n|---|---|---|\n");
+        for (String[] target : targets()) {
+            md.append("| ").append(String.join(" | ", target)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static Map<String, String> with(Map<String, String> params, String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(params);
+        more.put(name, value);
+        return more;
+    }
+
+    private List<String[]> targets() {
+        List<String[]> targets = new ArrayList<>();
+        for (String engine : List.of("hnswlib", "usearch")) {
+            Map<String, String> at = Map.of("engine", engine, "size", "100000", "dims", "128");
+            JmhResults.Row atomic = one("SaveBenchmark.save", with(at, "mode", "ATOMIC"));
+            JmhResults.Row direct = one("SaveBenchmark.save", with(at, "mode", "DIRECT"));
+            if (atomic != null && direct != null) {
+                double ratio = millis(atomic) / millis(direct);
+                targets.add(new String[] {"ATOMIC / DIRECT save time ≤ 1.05, " + engine + ", 100000×128",
+                        f("%.3f", ratio), ratio <= 1.05 ? "yes" : "no"});
+            }
+        }
+        JmhResults.Row usearchSave = one("SaveBenchmark.save",
+                Map.of("engine", "usearch", "size", "100000", "dims", "128", "mode", "ATOMIC"));
+        JmhResults.Row usearchRaw = one("RawWriteBaseline.write",
+                Map.of("engine", "usearch", "size", "100000", "dims", "128"));
+        if (usearchSave != null && usearchRaw != null) {
+            double share = millis(usearchRaw) / millis(usearchSave);
+            targets.add(new String[] {"usearch ATOMIC save throughput ≥ 70% of the raw write, 100000×128",
+                    f("%.0f%%", 100 * share), share >= 0.70 ? "yes" : "no"});
+        }
+        JmhResults.Row usearchQps = one("SearchBenchmark.oneThread",
+                Map.of("engine", "usearch", "size", "100000", "dims", "128"));
+        JmhResults.Row hnswQps = one("SearchBenchmark.oneThread",
+                Map.of("engine", "hnswlib", "size", "100000", "dims", "128"));
+        double cppReference = cppHnswlibQps();
+        String source = cppReference > 0 ? "C++ hnswlib measured on this machine"
+                : "the issue's figure for C++ hnswlib on this kind of machine";
+        double reference = cppReference > 0 ? cppReference : 6000;
+        if (usearchQps != null) {
+            Double recall = recall("usearch", "100000", "128");
+            boolean counts = recall != null && recall >= MIN_RECALL;
+            targets.add(new String[] {f("usearch QPS (1 thread, 100000×128, recall@10 ≥ 0.95) ≥ %.0f (%s)",
+                    reference, source), f("%.0f at recall %s", usearchQps.score(), num(recall, "%.4f")),
+                    counts && usearchQps.score() >= reference ? "yes" : "no"});
+        }
+        if (hnswQps != null) {
+            Double recall = recall("hnswlib", "100000", "128");
+            boolean counts = recall != null && recall >= MIN_RECALL;
+            targets.add(new String[] {f("hnswlib-core QPS within 2× of C++ hnswlib: ≥ %.0f", reference / 2),
+                    f("%.0f at recall %s", hnswQps.score(), num(recall, "%.4f")),
+                    counts && hnswQps.score() >= reference / 2 ? "yes" : "no"});
+        }
+        for (String engine : List.of("hnswlib", "usearch")) {
+            JmhResults.Row raw = one("StoreQueryBenchmark.query", Map.of("engine", engine, "path", "engine"));
+            JmhResults.Row store = one("StoreQueryBenchmark.query", Map.of("engine", engine, "path", "store"));
+            if (raw != null && store != null) {
+                double overhead = raw.score() / store.score();
+                targets.add(new String[] {"store query overhead ≤ 1.2× the raw engine, no filter, " + engine + ", "
+                        + dataset(raw), f("%.2f×", overhead), overhead <= 1.2 ? "yes" : "no"});
+            }
+        }
+        JmhResults.Row hnswLoad = one("LoadBenchmark.load", Map.of("engine", "hnswlib", "size", "100000", "dims",
+                "128"));
+        if (hnswLoad != null) {
+            targets.add(new String[] {"hnswlib-core load of 100000×128 ≤ 1 s", f("%.2f s", millis(hnswLoad) / 1e3),
+                    millis(hnswLoad) <= 1000 ? "yes" : "no"});
+        }
+        return targets;
+    }
+
+    /** A C++ hnswlib QPS measured on this machine ({@code reference/cpp-hnswlib.json} in the facts), if any. */
+    private double cppHnswlibQps() {
+        Object qps = Facts.read(factsDirectory, "cpp-hnswlib-n100000-d128").get("qps");
+        return qps instanceof Number number ? number.doubleValue() : 0;
+    }
+
+    // ---------------------------------------------------------------- chart
+
+    private record Bar(String label, double value, String colour) {
+    }
+
+    private record Panel(String title, String unit, List<Bar> bars) {
+    }
+
+    private static final Map<String, String> COLOURS = Map.of(
+            "DIRECT", "#d62728", "ATOMIC_NO_DIR_SYNC", "#ff7f0e", "ATOMIC", "#2ca02c", "raw", "#7f7f7f",
+            "hnswlib", "#1f77b4", "usearch", "#9467bd", "exact", "#8c564b");
+
+    String svg() {
+        List<Panel> panels = new ArrayList<>();
+        List<Bar> save = new ArrayList<>();
+        for (JmhResults.Row row : of("SaveBenchmark.save", r -> true)) {
+            Double mb = fileMegabytes(row.param("engine"), row.param("size"), row.param("dims"));
+            if (mb != null) {
+                save.add(new Bar(row.param("engine") + " " + dataset(row) + " " + row.param("mode"),
+                        mb / (millis(row) / 1e3), COLOURS.getOrDefault(row.param("mode"), "#333333")));
+            }
+        }
+        for (JmhResults.Row row : of("RawWriteBaseline.write", r -> true)) {
+            Double mb = fileMegabytes(row.param("engine"), row.param("size"), row.param("dims"));
+            if (mb != null) {
+                save.add(new Bar(row.param("engine") + " " + dataset(row) + " raw write", mb / (millis(row) / 1e3),
+                        COLOURS.get("raw")));
+            }
+        }
+        save.sort(java.util.Comparator.comparing(Bar::label));
+        panels.add(new Panel("Save throughput per engine and mode (grey: raw FileChannel write + force)", "MB/s",
+                save));
+        List<Bar> search = new ArrayList<>();
+        for (JmhResults.Row row : rows) {
+            if (row.benchmark().startsWith("SearchBenchmark.")) {
+                Double recall = recall(row.param("engine"), row.param("size"), row.param("dims"));
+                search.add(new Bar(row.param("engine") + " " + dataset(row) + " " + row.threads() + "t"
+                        + (recall != null && recall < MIN_RECALL ? " (recall < 0.95)" : ""), row.score(),
+                        COLOURS.getOrDefault(row.param("engine"), "#333333")));
+            }
+        }
+        panels.add(new Panel("Search, raw engine, k=10", "queries/s", search));
+        List<Bar> store = new ArrayList<>();
+        for (JmhResults.Row row : of("StoreQueryBenchmark.query", r -> true)) {
+            store.add(new Bar(row.param("engine") + " " + dataset(row) + " " + row.param("path"), row.score(),
+                    COLOURS.getOrDefault(row.param("engine"), "#333333")));
+        }
+        panels.add(new Panel("Query through the store vs the raw engine, k=10", "queries/s", store));
+        List<Bar> load = new ArrayList<>();
+        for (JmhResults.Row row : of("LoadBenchmark.load", r -> true)) {
+            load.add(new Bar(row.param("engine") + " " + dataset(row), 1e3 / millis(row),
+                    COLOURS.getOrDefault(row.param("engine"), "#333333")));
+        }
+        panels.add(new Panel("Load (verify + decode)", "loads/s", load));
+        List<Bar> recovery = new ArrayList<>();
+        for (JmhResults.Row row : of("RecoveryBenchmark.recover", r -> true)) {
+            recovery.add(new Bar(row.param("engine") + " " + dataset(row) + " + " + row.param("pending")
+                    + " pending", 1e3 / millis(row), COLOURS.getOrDefault(row.param("engine"), "#333333")));
+        }
+        panels.add(new Panel("Recovery (open + load + replay)", "recoveries/s", recovery));
+        List<Bar> add = new ArrayList<>();
+        for (JmhResults.Row row : of("AddBenchmark.add", r -> true)) {
+            add.add(new Bar(row.param("engine") + " " + dataset(row) + " batch " + row.param("batch"),
+                    Double.parseDouble(row.param("size")) / (millis(row) / 1e3),
+                    COLOURS.getOrDefault(row.param("engine"), "#333333")));
+        }
+        panels.add(new Panel("Add into an empty engine", "vectors/s", add));
+        return render(panels);
+    }
+
+    private static String render(List<Panel> panels) {
+        int width = 900;
+        int labelWidth = 330;
+        int barHeight = 14;
+        int gap = 4;
+        StringBuilder body = new StringBuilder();
+        int y = 30;
+        for (Panel panel : panels) {
+            if (panel.bars().isEmpty()) {
+                continue;
+            }
+            body.append(f("<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s (%s)</text>\n", y, xml(panel.title()),
+                    xml(panel.unit())));
+            y += 10;
+            double max = panel.bars().stream().mapToDouble(Bar::value).max().orElse(1);
+            for (Bar bar : panel.bars()) {
+                double length = max > 0 ? (width - labelWidth - 90) * bar.value() / max : 0;
+                body.append(f("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", labelWidth - 6,
+                        y + barHeight - 3, xml(bar.label())));
+                body.append(f("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", labelWidth, y,
+                        Math.max(0.5, length), barHeight, bar.colour()));
+                body.append(f("<text x=\"%.1f\" y=\"%d\">%s</text>\n", labelWidth + length + 4, y + barHeight - 3,
+                        Compare.number(bar.value())));
+                y += barHeight + gap;
+            }
+            y += 24;
+        }
+        return f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" "
+                + "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+                + "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">indexgate benchmarks "
+                + "(higher is better everywhere)</text>\n%s</svg>\n", width, y, body);
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
-@Measurement(iterations = 6)
+@Measurement(iterations = 8)
 @Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx12g"})
 public class SaveBenchmark {
 

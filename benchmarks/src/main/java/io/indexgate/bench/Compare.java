@@ -49,8 +49,8 @@ public final class Compare {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 if (arg.equals("--threshold") || arg.startsWith("--threshold=")) {
-                    String value = arg.contains("=") && arg.startsWith("--threshold=")
-                            ? arg.substring("--threshold=".length()) : (++i < args.length ? args[i] : null);
+                    String value = arg.startsWith("--threshold=") ? arg.substring("--threshold=".length())
+                            : ++i < args.length ? args[i] : null;
                     if (value == null) {
                         throw new IllegalArgumentException("--threshold needs a value: PERCENT or REGEX=PERCENT");
                     }

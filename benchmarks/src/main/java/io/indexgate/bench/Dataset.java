@@ -131,39 +131,25 @@ public final class Dataset {
 
     static Dataset generate(int size, int dimensions) {
         Random random = new Random(SEED ^ (31L * size + dimensions));
+        double sigma = SPREAD / Math.sqrt(dimensions);
         float[][] centres = new float[CLUSTERS][];
         for (int c = 0; c < CLUSTERS; c++) {
-            centres[c] = gaussianUnit(random, dimensions);
+            centres[c] = unitAround(new float[dimensions], 1.0, random);
         }
         float[][] vectors = new float[size][];
         for (int i = 0; i < size; i++) {
-            vectors[i] = around(centres[random.nextInt(CLUSTERS)], random);
+            vectors[i] = unitAround(centres[random.nextInt(CLUSTERS)], sigma, random);
         }
         float[][] queries = new float[QUERIES][];
         for (int i = 0; i < QUERIES; i++) {
-            queries[i] = around(centres[random.nextInt(CLUSTERS)], random);
+            queries[i] = unitAround(centres[random.nextInt(CLUSTERS)], sigma, random);
         }
         return new Dataset(size, dimensions, vectors, queries);
     }
 
-    private static float[] gaussianUnit(Random random, int dimensions) {
-        double[] v = new double[dimensions];
-        double norm = 0;
-        for (int i = 0; i < dimensions; i++) {
-            v[i] = random.nextGaussian();
-            norm += v[i] * v[i];
-        }
-        norm = Math.sqrt(norm);
-        float[] unit = new float[dimensions];
-        for (int i = 0; i < dimensions; i++) {
-            unit[i] = (float) (v[i] / norm);
-        }
-        return unit;
-    }
-
-    private static float[] around(float[] centre, Random random) {
+    /** A unit vector: {@code centre} plus Gaussian noise of {@code sigma} per component, normalized. */
+    private static float[] unitAround(float[] centre, double sigma, Random random) {
         int dimensions = centre.length;
-        double sigma = SPREAD / Math.sqrt(dimensions);
         double[] v = new double[dimensions];
         double norm = 0;
         for (int i = 0; i < dimensions; i++) {

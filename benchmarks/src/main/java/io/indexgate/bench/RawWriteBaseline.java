@@ -3,7 +3,6 @@ package io.indexgate.bench;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -75,8 +74,7 @@ public class RawWriteBaseline {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
+    public void tearDown() {
         BenchFiles.deleteTree(scratch);
-        Files.deleteIfExists(target);
     }
 }

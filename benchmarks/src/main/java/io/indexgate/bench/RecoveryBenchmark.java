@@ -79,7 +79,7 @@ public class RecoveryBenchmark {
         try {
             VectorCollection collection = doomed.createCollection(NAMESPACE, COLLECTION,
                     CollectionConfig.of(dims, SimilarityMetric.COSINE, engine));
-            upsert(collection, data, 0, size);
+            StoreLoading.upsert(collection, 0, size, i -> VectorRecord.of(uuid(i), data.vectors()[i]));
             collection.saveIndex();
             List<UUID> deletes = new ArrayList<>();
             int deleted = pending / 10;
@@ -89,7 +89,8 @@ public class RecoveryBenchmark {
             for (int from = 0; from < deletes.size(); from += 500) {
                 collection.delete(deletes.subList(from, Math.min(deletes.size(), from + 500)));
             }
-            upsert(collection, data, size, size + pending - deleted);
+            StoreLoading.upsert(collection, size, size + pending - deleted,
+                    i -> VectorRecord.of(uuid(i), data.vectors()[i]));
             // The crash: the files as they are now, without the shutdown save.
             BenchFiles.copyTree(building, snapshot);
             Files.deleteIfExists(snapshot.resolve("store.db-shm"));
@@ -98,16 +99,6 @@ public class RecoveryBenchmark {
             BenchFiles.deleteTree(building);
         }
         BenchFiles.publish(snapshot, crashed);
-    }
-
-    private static void upsert(VectorCollection collection, Dataset data, int from, int to) {
-        for (int start = from; start < to; start += 1000) {
-            List<VectorRecord> batch = new ArrayList<>();
-            for (int i = start; i < Math.min(to, start + 1000); i++) {
-                batch.add(VectorRecord.of(uuid(i), data.vectors()[i]));
-            }
-            collection.upsert(batch);
-        }
     }
 
     static UUID uuid(int i) {

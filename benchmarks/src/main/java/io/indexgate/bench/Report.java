@@ -29,6 +29,8 @@ public final class Report {
 
     private final List<JmhResults.Row> rows;
     private final Path factsDirectory;
+    /** The facts read so far, by key: each file is read once per report. */
+    private final Map<String, Map<String, Object>> facts = new java.util.HashMap<>();
 
     Report(List<JmhResults.Row> rows, Path factsDirectory) {
         this.rows = rows;
@@ -100,7 +102,7 @@ public final class Report {
     }
 
     private Map<String, Object> facts(String engine, String size, String dims) {
-        return Facts.read(factsDirectory, engine + "-n" + size + "-d" + dims);
+        return facts.computeIfAbsent(engine + "-n" + size + "-d" + dims, key -> Facts.read(factsDirectory, key));
     }
 
     private Double fileMegabytes(String engine, String size, String dims) {
@@ -278,9 +280,10 @@ public final class Report {
         return targets;
     }
 
-    /** A C++ hnswlib QPS measured on this machine ({@code reference/cpp-hnswlib.json} in the facts), if any. */
+    /** The C++ hnswlib QPS that {@code benchmarks/reference/cpp_hnswlib.py} measured on this machine, if any. */
     private double cppHnswlibQps() {
-        Object qps = Facts.read(factsDirectory, "cpp-hnswlib-n100000-d128").get("qps");
+        Object qps = facts.computeIfAbsent("cpp-hnswlib-n100000-d128", key -> Facts.read(factsDirectory, key))
+                .get("qps");
         return qps instanceof Number number ? number.doubleValue() : 0;
     }
 

@@ -12,8 +12,6 @@ import io.indexgate.store.VectorRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -78,14 +76,8 @@ public class StoreQueryBenchmark {
                         CollectionConfig.of(dims, SimilarityMetric.COSINE, engine)
                                 .withIndexedProperty("category", PropertyType.LONG));
                 Dataset data = Dataset.of(size, dims);
-                for (int start = 0; start < size; start += Indexes.BUILD_BATCH) {
-                    List<VectorRecord> batch = new ArrayList<>();
-                    for (int i = start; i < Math.min(size, start + Indexes.BUILD_BATCH); i++) {
-                        batch.add(new VectorRecord(new UUID(0x5707e, i), data.vectors()[i],
-                                Map.of("category", (long) (i % 10))));
-                    }
-                    docs.upsert(batch);
-                }
+                StoreLoading.upsert(docs, 0, size, i -> new VectorRecord(new UUID(0x5707e, i), data.vectors()[i],
+                        Map.of("category", (long) (i % 10))));
                 docs.saveIndex();
             }
             BenchFiles.publish(building, saved);

@@ -20,14 +20,14 @@ public final class IndexFileReader {
     }
 
     /**
-     * Clears the stale temps of {@code target}, then reads and verifies it.
+     * Reads {@code target} and verifies it; changes nothing on disk (clearing stale temps is the store's recovery's
+     * job, see {@link StaleTemps}).
      *
      * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
      * @throws CorruptIndexException             if it fails any check
      * @throws IOException                       if it cannot be read
      */
     public static VerifiedIndex read(Path target, ExpectedIndex expected) throws IOException {
-        StaleTemps.clear(target);
         String source = target.toString();
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ)) {
             long size = channel.size();

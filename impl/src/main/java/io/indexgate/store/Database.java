@@ -1,13 +1,20 @@
 package io.indexgate.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -25,8 +32,11 @@ final class Database implements AutoCloseable {
     }
 
     private static final int READERS = 4;
+    private static final int SNAPSHOT_ATTEMPTS = 5;
 
     private final Path file;
+    /** For a snapshot: the private directory holding the copy, deleted on close; else null. */
+    private final Path snapshotDirectory;
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -34,13 +44,78 @@ final class Database implements AutoCloseable {
     private volatile boolean closed;
 
     Database(Path file) throws SQLException {
+        this(file, null);
+    }
+
+    private Database(Path file, Path snapshotDirectory) throws SQLException {
         this.file = file;
+        this.snapshotDirectory = snapshotDirectory;
         this.writer = connect();
         writer.setAutoCommit(false);
         for (int i = 0; i < READERS; i++) {
             Connection reader = connect();
             allReaders.add(reader);
             readers.add(reader);
+        }
+    }
+
+    /**
+     * Opens a private copy of the database {@code file} (with its write-ahead log, so that committed transactions not
+     * yet checkpointed are seen), leaving the original and its directory untouched: SQLite, even opened read-only,
+     * creates or rewrites the {@code -wal} and {@code -shm} files beside a WAL database. The copy is taken again
+     * while the files change under it (a live owner checkpointing), a few times at most. Closing the snapshot deletes
+     * the copy.
+     *
+     * @throws IOException if the files cannot be copied, or kept changing
+     */
+    static Database snapshot(Path file) throws IOException, SQLException {
+        Path directory = Files.createTempDirectory("indexgate-snapshot-");
+        try {
+            Path copy = directory.resolve(file.getFileName().toString());
+            Path log = file.resolveSibling(file.getFileName() + "-wal");
+            Path logCopy = directory.resolve(log.getFileName().toString());
+            for (int attempt = 1; ; attempt++) {
+                List<Object> before = List.of(stamp(file), stamp(log));
+                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(logCopy);
+                if (Files.exists(log)) {
+                    Files.copy(log, logCopy);
+                }
+                if (before.equals(List.of(stamp(file), stamp(log)))) {
+                    break;
+                }
+                if (attempt == SNAPSHOT_ATTEMPTS) {
+                    throw new IOException("the database " + file + " changed during each of " + SNAPSHOT_ATTEMPTS
+                            + " attempts to copy it; its owner is writing, try again");
+                }
+            }
+            return new Database(copy, directory);
+        } catch (IOException | SQLException | RuntimeException e) {
+            deleteTree(directory, e);
+            throw e;
+        }
+    }
+
+    /** Size and modification time of a file, or "absent". */
+    private static Object stamp(Path file) throws IOException {
+        try {
+            return List.of(Files.size(file), Files.getLastModifiedTime(file));
+        } catch (NoSuchFileException e) {
+            return "absent";
+        }
+    }
+
+    private static void deleteTree(Path directory, Exception failure) {
+        try (Stream<Path> entries = Files.walk(directory)) {
+            for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(entry);
+            }
+        } catch (IOException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                throw new UncheckedIOException("cannot delete the database snapshot " + directory, e);
+            }
         }
     }
 
@@ -124,6 +199,9 @@ final class Database implements AutoCloseable {
                         failure.addSuppressed(e);
                     }
                 }
+            }
+            if (snapshotDirectory != null) {
+                deleteTree(snapshotDirectory, failure);
             }
             if (failure != null) {
                 throw failure;

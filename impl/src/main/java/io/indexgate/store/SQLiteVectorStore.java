@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A vector store: collections of records kept in SQLite ({@code <data dir>/store.db}), each collection's vectors in
@@ -35,29 +36,41 @@ import java.util.Map;
  * {@code io.indexgate.persist} for the whole protocol.
  *
  * <p><b>Lifecycle.</b> {@link #close()} is the clean shutdown: it saves every open collection that has unsaved
- * changes. A store that is dropped without closing (a crash) loses nothing that was acknowledged.
+ * changes. A store that is dropped without closing (a crash), or {@link #abandon() abandoned}, loses nothing that was
+ * acknowledged.
  *
- * <p><b>Thread safety.</b> Safe for concurrent use from many threads; see {@link VectorCollection}. One data
- * directory must be opened by one store at a time.
+ * <p><b>One owner.</b> A data directory is owned by one store at a time: {@link #open} takes an exclusive lock on it
+ * (an OS file lock on {@code store.lock}, which dies with its process) and a second open, in this JVM or another
+ * process, fails at once with {@link DataDirectoryInUseException} naming the holder. {@link #openReadOnly} inspects a
+ * directory without owning it and without changing it.
+ *
+ * <p><b>Thread safety.</b> Safe for concurrent use from many threads; see {@link VectorCollection}.
  */
 public final class SQLiteVectorStore implements AutoCloseable {
 
     private static final String INDEX_SUFFIX = ".index";
+    private static final String DATABASE_FILE = "store.db";
 
     private final Path dataDirectory;
     private final Path indexDirectory;
     private final StoreOptions options;
     private final PersistenceMode persistenceMode;
     private final Database database;
+    /** The owner lock; null for a read-only store, which owns nothing. */
+    private final DataDirectoryLock ownerLock;
+    private final String ownerAtOpen;
     private final Map<String, VectorCollection> open = new HashMap<>();
     private boolean closed;
 
-    private SQLiteVectorStore(Path dataDirectory, Path indexDirectory, StoreOptions options, Database database) {
+    private SQLiteVectorStore(Path dataDirectory, Path indexDirectory, StoreOptions options, Database database,
+                              DataDirectoryLock ownerLock, String ownerAtOpen) {
         this.dataDirectory = dataDirectory;
         this.indexDirectory = indexDirectory;
         this.options = options;
         this.persistenceMode = PersistenceMode.resolve(options.persistenceMode());
         this.database = database;
+        this.ownerLock = ownerLock;
+        this.ownerAtOpen = ownerAtOpen;
     }
 
     /** Opens (creating if needed) the store in {@code dataDirectory} with {@link StoreOptions#defaults()}. */
@@ -66,30 +79,76 @@ public final class SQLiteVectorStore implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) the store in {@code dataDirectory}. Collections are opened (loaded and replayed) on
-     * first use.
+     * Opens (creating if needed) the store in {@code dataDirectory} and makes this store its one owner until
+     * {@link #close()}. The owner lock is taken before anything in the directory is read or written (only the
+     * directory itself is created first); the kernel releases it if this process dies. Collections are opened
+     * (loaded and replayed) on first use.
      *
-     * @throws VectorStoreException naming the directory if it cannot be created or the database cannot be opened
+     * @throws DataDirectoryInUseException if another store, in this JVM or another process, owns the directory
+     * @throws VectorStoreException        naming the directory if it cannot be created or the database opened
      */
     public static SQLiteVectorStore open(Path dataDirectory, StoreOptions options) {
-        Path indexDirectory = options.indexDirectory() != null ? options.indexDirectory()
-                : dataDirectory.resolve("indexes");
+        Path indexDirectory = indexDirectory(dataDirectory, options);
+        DataDirectoryLock lock = null;
         Database database = null;
         try {
             createDurably(dataDirectory);
+            lock = DataDirectoryLock.acquire(dataDirectory);
             createDurably(indexDirectory);
-            database = new Database(dataDirectory.resolve("store.db"));
+            database = new Database(dataDirectory.resolve(DATABASE_FILE));
             database.write(SQLiteVectorStore::createSchema);
-            return new SQLiteVectorStore(dataDirectory, indexDirectory, options, database);
+            return new SQLiteVectorStore(dataDirectory, indexDirectory, options, database, lock, null);
         } catch (IOException | SQLException | RuntimeException e) {
-            if (database != null) {
-                try {
-                    database.close();
-                } catch (SQLException closeFailure) {
-                    e.addSuppressed(closeFailure);
-                }
+            closeQuietly(database, lock, e);
+            if (e instanceof DataDirectoryInUseException inUse) {
+                throw inUse;
             }
             throw new VectorStoreException("cannot open the store in " + dataDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the store in {@code dataDirectory} for inspection, changing nothing in it: no file or directory is
+     * created, written or deleted (the database is read from a private snapshot copy; stale temps are left where they
+     * are; the pending-operation log is replayed into the engines in memory only, so that collections show what
+     * recovery would produce). It works while another process owns the directory; {@link #ownerAtOpen()} then says
+     * who, and what is read is a snapshot that the owner's later writes do not change. Every mutation, save and
+     * collection change is refused; {@link #close()} saves nothing.
+     *
+     * @throws VectorStoreException naming the directory if it holds no store or its database cannot be read
+     */
+    public static SQLiteVectorStore openReadOnly(Path dataDirectory, StoreOptions options) {
+        Path file = dataDirectory.resolve(DATABASE_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new VectorStoreException(dataDirectory + " holds no store (no " + DATABASE_FILE + ")");
+        }
+        try {
+            String owner = DataDirectoryLock.currentHolder(dataDirectory).orElse(null);
+            return new SQLiteVectorStore(dataDirectory, indexDirectory(dataDirectory, options), options,
+                    Database.snapshot(file), null, owner);
+        } catch (IOException | SQLException e) {
+            throw new VectorStoreException("cannot read the store in " + dataDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path indexDirectory(Path dataDirectory, StoreOptions options) {
+        return options.indexDirectory() != null ? options.indexDirectory() : dataDirectory.resolve("indexes");
+    }
+
+    private static void closeQuietly(Database database, DataDirectoryLock lock, Exception failure) {
+        try {
+            if (database != null) {
+                database.close();
+            }
+        } catch (SQLException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+        try {
+            if (lock != null) {
+                lock.close();
+            }
+        } catch (IOException closeFailure) {
+            failure.addSuppressed(closeFailure);
         }
     }
 
@@ -135,6 +194,19 @@ public final class SQLiteVectorStore implements AutoCloseable {
         return indexDirectory;
     }
 
+    /** Whether this store was opened with {@link #openReadOnly} and refuses every change. */
+    public boolean isReadOnly() {
+        return ownerLock == null;
+    }
+
+    /**
+     * For a read-only store: who owned the data directory when it was opened (PID, host, since when), if anyone.
+     * Always empty for an owning store.
+     */
+    public Optional<String> ownerAtOpen() {
+        return Optional.ofNullable(ownerAtOpen);
+    }
+
     /** The persistence mode in force (the configured one unless the system property overrides it). */
     public PersistenceMode persistenceMode() {
         return persistenceMode;
@@ -148,6 +220,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
      */
     public VectorCollection createCollection(String namespace, String name, CollectionConfig config) {
         return underLock(namespace, name, "creating", () -> {
+            ensureWritable("create collection " + namespace + "/" + name);
             if (findRow(namespace, name) != null) {
                 throw new VectorStoreException("collection " + namespace + "/" + name + " already exists");
             }
@@ -203,6 +276,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
      */
     public boolean deleteCollection(String namespace, String name) {
         return underLock(namespace, name, "deleting", () -> {
+            ensureWritable("delete collection " + namespace + "/" + name);
             CollectionRow row = findRow(namespace, name);
             if (row == null) {
                 return false;
@@ -291,7 +365,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
                 persistenceMode);
         VectorCollection collection = VectorCollection.open(database, row.id(), row.namespace(), row.name(),
                 row.config(), indexPath(row), Engines.create(row.config().engine(), engineOptions),
-                options.saveThreshold(), row.indexSaved());
+                options.saveThreshold(), row.indexSaved(), isReadOnly());
         open.put(key(row.namespace(), row.name()), collection);
         return collection;
     }
@@ -380,14 +454,38 @@ public final class SQLiteVectorStore implements AutoCloseable {
         }
     }
 
+    private void ensureWritable(String operation) {
+        if (isReadOnly()) {
+            throw new VectorStoreException("cannot " + operation + ": the store in " + dataDirectory
+                    + " is open read-only");
+        }
+    }
+
     /**
-     * Clean shutdown: saves every open collection with unsaved changes, then closes engines and the database. Every
-     * collection is attempted even if one fails; the failures are then thrown together. Idempotent.
+     * Clean shutdown: saves every open collection with unsaved changes, then closes engines and the database, then
+     * releases the owner lock. Every collection is attempted even if one fails; the failures are then thrown together.
+     * A read-only store saves nothing and deletes its database snapshot. Idempotent.
      *
      * @throws VectorStoreException if a save or the database close failed (the pending log keeps every change)
      */
     @Override
     public void close() {
+        shutdown(true);
+    }
+
+    /**
+     * Closes the store as a crash would, but releasing what it holds: nothing is saved; engines, the database and the
+     * owner lock are released. Every acknowledged change stays in the pending-operation log and the next open replays
+     * it. For tests that simulate a crash in-process, and for an application that must stop at once. Idempotent, and
+     * a no-op after {@link #close()}.
+     *
+     * @throws VectorStoreException if the database or the lock could not be released
+     */
+    public void abandon() {
+        shutdown(false);
+    }
+
+    private void shutdown(boolean save) {
         synchronized (open) {
             if (closed) {
                 return;
@@ -397,12 +495,14 @@ public final class SQLiteVectorStore implements AutoCloseable {
             for (VectorCollection collection : open.values()) {
                 collection.mutationLock().lock();
                 try {
-                    collection.saveForShutdownLocked();
+                    if (save) {
+                        collection.saveForShutdownLocked();
+                    }
                 } catch (IOException | SQLException | RuntimeException e) {
                     failure = addFailure(failure, "saving collection " + collection.namespace() + "/"
                             + collection.name() + " at shutdown failed", e);
                 } finally {
-                    collection.closeLocked("closed with its store");
+                    collection.closeLocked(save ? "closed with its store" : "abandoned with its store");
                     collection.mutationLock().unlock();
                 }
             }
@@ -411,6 +511,13 @@ public final class SQLiteVectorStore implements AutoCloseable {
                 database.close();
             } catch (SQLException e) {
                 failure = addFailure(failure, "closing the database failed", e);
+            }
+            try {
+                if (ownerLock != null) {
+                    ownerLock.close();
+                }
+            } catch (IOException e) {
+                failure = addFailure(failure, "releasing the owner lock of " + dataDirectory + " failed", e);
             }
             if (failure != null) {
                 throw failure;

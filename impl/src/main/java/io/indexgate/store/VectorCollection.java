@@ -42,6 +42,8 @@ public final class VectorCollection {
 
     private static final System.Logger LOG = System.getLogger(VectorCollection.class.getName());
     private static final int SQL_BATCH = 500;
+    /** How many neighbours a reachability probe asks for: room for a few records with equal vectors. */
+    static final int REACHABILITY_K = 10;
 
     private final Database database;
     private final long id;
@@ -52,6 +54,7 @@ public final class VectorCollection {
     private final String table;
     private final VectorSearchEngine engine;
     private final int saveThreshold;
+    private final boolean readOnly;
     private final ReentrantLock mutationLock = new ReentrantLock();
 
     private int appliedSinceSave;
@@ -61,7 +64,8 @@ public final class VectorCollection {
     private volatile String closedReason;
 
     private VectorCollection(Database database, long id, String namespace, String name, CollectionConfig config,
-                             Path indexPath, VectorSearchEngine engine, int saveThreshold, boolean indexSaved) {
+                             Path indexPath, VectorSearchEngine engine, int saveThreshold, boolean indexSaved,
+                             boolean readOnly) {
         this.database = database;
         this.id = id;
         this.namespace = namespace;
@@ -72,19 +76,21 @@ public final class VectorCollection {
         this.engine = engine;
         this.saveThreshold = saveThreshold;
         this.indexSaved = indexSaved;
+        this.readOnly = readOnly;
     }
 
     /**
      * Opens a collection: clears stale temps of its index, loads the index if one was saved, then replays the whole
-     * pending-operation log (remove, then add: idempotent).
+     * pending-operation log (idempotently, see {@link #apply}) and marks it applied. Read-only, it leaves the temps
+     * and the log as they are and replays into the engine only.
      *
      * @throws IndexLoadError if {@code indexSaved} and the file is missing, unreadable or fails verification
      */
     static VectorCollection open(Database database, long id, String namespace, String name, CollectionConfig config,
-                                 Path indexPath, VectorSearchEngine engine, int saveThreshold, boolean indexSaved)
-            throws SQLException {
+                                 Path indexPath, VectorSearchEngine engine, int saveThreshold, boolean indexSaved,
+                                 boolean readOnly) throws SQLException {
         VectorCollection collection = new VectorCollection(database, id, namespace, name, config, indexPath, engine,
-                saveThreshold, indexSaved);
+                saveThreshold, indexSaved, readOnly);
         try {
             collection.recover();
             return collection;
@@ -96,7 +102,9 @@ public final class VectorCollection {
 
     private void recover() throws SQLException {
         try {
-            StaleTemps.clear(indexPath);
+            if (!readOnly) {
+                StaleTemps.clear(indexPath);
+            }
             if (indexSaved) {
                 engine.load(indexPath);
             }
@@ -109,7 +117,7 @@ public final class VectorCollection {
 
     private void replay(List<PendingOperation> pending) throws SQLException {
         apply(pending);
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() && !readOnly) {
             markApplied(pending);
         }
     }
@@ -174,7 +182,7 @@ public final class VectorCollection {
     private void mutate(String operation, Database.Work<List<PendingOperation>> write) {
         mutationLock.lock();
         try {
-            ensureOpen();
+            ensureWritable(operation);
             List<PendingOperation> logged = database.write(write);
             apply(logged);
             if (!logged.isEmpty()) {
@@ -367,7 +375,7 @@ public final class VectorCollection {
     public void saveIndex() throws IOException {
         mutationLock.lock();
         try {
-            ensureOpen();
+            ensureWritable("save");
             saveLocked();
         } finally {
             mutationLock.unlock();
@@ -564,6 +572,61 @@ public final class VectorCollection {
         }
     }
 
+    /**
+     * Compares the engine with the records in SQLite: every record's key is in the engine with the record's vector,
+     * the engine holds no key without a record, and a nearest-neighbour query (k = {@value #REACHABILITY_K}) with
+     * each record's own vector finds it. Reads the whole table and searches once per record: for inspection and the
+     * harness's checks, not for a hot path. Mutations wait while it runs.
+     *
+     * @throws VectorStoreException if the database fails
+     */
+    public ConsistencyReport checkConsistency() {
+        mutationLock.lock();
+        try {
+            List<StoredRecord> records = allRecords();
+            long[] rowIds = records.stream().mapToLong(StoredRecord::rowId).toArray();
+            Map<Long, float[]> held = engine.getVectors(rowIds);
+            List<UUID> missing = new ArrayList<>();
+            List<UUID> differ = new ArrayList<>();
+            List<StoredRecord> searchable = new ArrayList<>();
+            for (StoredRecord stored : records) {
+                float[] vector = held.get(stored.rowId());
+                if (vector == null) {
+                    missing.add(stored.record().uuid());
+                } else if (!java.util.Arrays.equals(vector, stored.record().vector())) {
+                    differ.add(stored.record().uuid());
+                } else {
+                    searchable.add(stored);
+                }
+            }
+            Set<Long> known = new HashSet<>();
+            for (long rowId : rowIds) {
+                known.add(rowId);
+            }
+            List<Long> extra = new ArrayList<>();
+            for (long key : engine.keys()) {
+                if (!known.contains(key)) {
+                    extra.add(key);
+                }
+            }
+            List<UUID> unreachable = new ArrayList<>();
+            for (int from = 0; from < searchable.size(); from += SQL_BATCH) {
+                List<StoredRecord> batch = searchable.subList(from, Math.min(searchable.size(), from + SQL_BATCH));
+                float[][] vectors = batch.stream().map(stored -> stored.record().vector()).toArray(float[][]::new);
+                List<List<SearchMatch>> found = engine.search(vectors, REACHABILITY_K, null);
+                for (int i = 0; i < batch.size(); i++) {
+                    long rowId = batch.get(i).rowId();
+                    if (found.get(i).stream().noneMatch(match -> match.key() == rowId)) {
+                        unreachable.add(batch.get(i).record().uuid());
+                    }
+                }
+            }
+            return new ConsistencyReport(records.size(), engine.size(), missing, extra, differ, unreachable);
+        } finally {
+            mutationLock.unlock();
+        }
+    }
+
     /** The engine that serves this collection's searches; for consistency checks and benchmarks. */
     public VectorSearchEngine engine() {
         return engine;
@@ -614,7 +677,7 @@ public final class VectorCollection {
 
     /** Saves if anything is unsaved; called by the store's clean shutdown with the mutation lock held. */
     void saveForShutdownLocked() throws IOException, SQLException {
-        if (closedReason == null && needsSaveAtShutdown()) {
+        if (closedReason == null && !readOnly && needsSaveAtShutdown()) {
             saveLocked();
         }
     }
@@ -631,6 +694,14 @@ public final class VectorCollection {
         String reason = closedReason;
         if (reason != null) {
             throw new VectorStoreException("collection " + namespace + "/" + name + " is " + reason);
+        }
+    }
+
+    private void ensureWritable(String operation) {
+        ensureOpen();
+        if (readOnly) {
+            throw new VectorStoreException("cannot " + operation + ": collection " + namespace + "/" + name
+                    + " is open read-only");
         }
     }
 }

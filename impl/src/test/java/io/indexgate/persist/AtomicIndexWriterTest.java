@@ -75,7 +75,7 @@ class AtomicIndexWriterTest {
     }
 
     @Test
-    void staleTempsOfTheTargetAreClearedOnLoadAndForeignFilesLeftAlone() throws IOException {
+    void staleTempsOfTheTargetAreClearedAndForeignFilesLeftAlone() throws IOException {
         AtomicIndexWriter.write(target, framed(payload(24, 1)), PersistenceMode.ATOMIC);
         Path stale = Files.write(directory.resolve("ns.docs.exact.index.0123456789abcdef.tmp"), new byte[] {1});
         Path otherTargetsTemp = Files.write(directory.resolve("ns.other.exact.index.0123456789abcdef.tmp"),
@@ -84,7 +84,9 @@ class AtomicIndexWriterTest {
         Path userFile = Files.write(directory.resolve("notes.txt"), new byte[] {1});
 
         IndexFileReader.read(target, EXPECTED);
+        assertTrue(Files.exists(stale), "reading an index changes nothing on disk");
 
+        assertEquals(1, StaleTemps.clear(target));
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(otherTargetsTemp));
         assertTrue(Files.exists(notOurPattern));

@@ -245,7 +245,7 @@ class SQLiteVectorStoreTest {
         docs.delete(List.of(uuid(3), uuid(12)));
         docs.upsert(List.of(VectorRecord.of(uuid(5), vector(500))));
         Map<UUID, List<Float>> acknowledged = contents(docs);
-        // Dropped without close: no shutdown save; the last saves happened at the threshold.
+        crashed.abandon(); // no shutdown save; the last saves happened at the threshold
 
         try (SQLiteVectorStore store = open(7)) {
             VectorCollection recovered = store.openCollection("ns", "docs");
@@ -263,6 +263,7 @@ class SQLiteVectorStoreTest {
         docs.delete(List.of(uuid(1)));
         Map<UUID, List<Float>> acknowledged = contents(docs);
         docs.engine().save(docs.indexPath()); // steps 1-6 done, step 7 (the SQLite commit) never happens
+        crashed.abandon();
 
         try (SQLiteVectorStore store = open(1000)) {
             VectorCollection recovered = store.openCollection("ns", "docs");
@@ -281,6 +282,7 @@ class SQLiteVectorStoreTest {
         Path temp = docs.indexPath().resolveSibling(docs.indexPath().getFileName() + ".00112233445566ff.tmp");
         Files.write(temp, new byte[] {1, 2, 3});
         Map<UUID, List<Float>> acknowledged = contents(docs);
+        crashed.abandon();
 
         try (SQLiteVectorStore store = open(1000)) {
             assertRecovered(acknowledged, store.openCollection("ns", "docs"));
@@ -294,6 +296,7 @@ class SQLiteVectorStoreTest {
         VectorCollection docs = crashed.createCollection("ns", "docs", CONFIG);
         docs.upsert(List.of(record(1), record(2)));
         Map<UUID, List<Float>> acknowledged = contents(docs);
+        crashed.abandon();
 
         try (SQLiteVectorStore store = open(1000)) {
             VectorCollection recovered = store.openCollection("ns", "docs");

@@ -82,7 +82,7 @@ abstract class SaveFaultTest {
         docs.saveIndex();
         assertEquals(0, docs.status().pendingOperations(), "the next save succeeds");
         Map<UUID, List<Float>> acknowledged = contents(docs);
-        // Dropped without close: recovery needs the file the last save wrote.
+        store.abandon(); // no shutdown save: recovery needs the file the last save wrote
         FaultSwitch.disarm();
         try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
             assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
@@ -146,6 +146,7 @@ abstract class SaveFaultTest {
         assertEquals(List.of(), StaleTemps.find(docs.indexPath()));
         assertTrue(!docs.status().indexSaved());
         Map<UUID, List<Float>> acknowledged = contents(docs);
+        store.abandon();
         FaultSwitch.disarm();
         try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
             assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
@@ -161,6 +162,7 @@ abstract class SaveFaultTest {
         VectorCollection docs = store.openCollection("ns", "docs");
         FaultSwitch.arm(2);
         assertThrows(IndexSaveException.class, docs::saveIndex);
+        store.abandon();
 
         try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
             IndexLoadError error = assertThrows(IndexLoadError.class, () -> reopened.openCollection("ns", "docs"));

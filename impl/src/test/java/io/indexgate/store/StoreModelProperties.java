@@ -95,6 +95,7 @@ class StoreModelProperties {
                         Files.write(collection.indexPath().resolveSibling(
                                 collection.indexPath().getFileName() + ".0000000000000abc.tmp"), new byte[] {9});
                     }
+                    store.abandon();
                     store = SQLiteVectorStore.open(data, options);
                     collection = store.openCollection("model", "docs");
                     SQLiteVectorStoreTest.assertRecovered(model, collection);

@@ -15,10 +15,6 @@ import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.nemesis.ChildLauncher;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.persist.PersistenceMode;
-import io.indexgate.persist.StaleTemps;
-import io.indexgate.store.CollectionStatus;
-import io.indexgate.store.IndexLoadError;
-import io.indexgate.store.SQLiteVectorStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +30,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code indexgate} command line. Exit codes: 0 all valid; 1 a durability violation found; 2 the harness itself
- * failed (never reported as a pass); 3 ({@code inspect}) an index could not be loaded.
+ * The {@code indexgate} command line. Exit codes: 0 all valid; 1 a durability violation found (for {@code inspect}:
+ * the engine and SQLite disagree); 2 the harness itself failed, or bad usage (never reported as a pass); 3
+ * ({@code inspect}) an index could not be loaded.
  */
 @Command(name = "indexgate", mixinStandardHelpOptions = true, version = "indexgate 0.1.0",
         description = "Durability gate for vector-index persistence.",
         subcommands = {IndexgateCli.Run.class, IndexgateCli.Scenarios.class, IndexgateCli.Workload.class,
-                IndexgateCli.Inspect.class, IndexgateCli.Check.class})
+                InspectCommand.class, IndexgateCli.Check.class})
 public final class IndexgateCli {
 
     static final int VALID = 0;
@@ -236,41 +233,6 @@ public final class IndexgateCli {
             System.out.printf("workload on %s (%s, seed %d): %d operations, %d failed; %d records at start%n",
                     dataDir, engine, seed, counts[0], counts[1], counts[2]);
             return status == 0 && counts[1] == 0 ? VALID : HARNESS_FAILURE;
-        }
-    }
-
-    @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Open a data directory and report its collections, counts and index files.")
-    static final class Inspect implements Callable<Integer> {
-        @Option(names = "--data-dir", required = true)
-        Path dataDir;
-
-        @Override
-        public Integer call() throws Exception {
-            if (!Files.isDirectory(dataDir) || !Files.exists(dataDir.resolve("store.db"))) {
-                System.err.println("indexgate: " + dataDir + " holds no store (no store.db)");
-                return HARNESS_FAILURE;
-            }
-            // Not closed on purpose: closing saves, and inspect must not write (beyond clearing stale temps).
-            SQLiteVectorStore store = SQLiteVectorStore.open(dataDir);
-            int status = VALID;
-            for (SQLiteVectorStore.CollectionInfo info : store.listCollections()) {
-                String file = Files.exists(info.indexPath()) ? Files.size(info.indexPath()) + " bytes" : "absent";
-                int temps = StaleTemps.find(info.indexPath()).size();
-                System.out.printf("%s/%s  engine %s, %d dims, %s%n  index file %s (%s), index_saved %s, "
-                                + "stale temps %d%n", info.namespace(), info.name(), info.config().engine(),
-                        info.config().dimensions(), info.config().metric().id(), info.indexPath(), file,
-                        info.indexSaved(), temps);
-                try {
-                    CollectionStatus status1 = store.openCollection(info.namespace(), info.name()).status();
-                    System.out.printf("  loaded: %d records, %d pending operations replayed, %d vectors in the "
-                            + "engine%n", status1.records(), status1.pendingOperations(), status1.engineSize());
-                } catch (IndexLoadError e) {
-                    System.out.println("  CANNOT LOAD: " + e.getMessage());
-                    status = UNLOADABLE;
-                }
-            }
-            return status;
         }
     }
 

@@ -10,7 +10,7 @@ import io.indexgate.harness.history.RecoveryReport;
 import io.indexgate.persist.PersistenceMode;
 import io.indexgate.persist.StaleTemps;
 import io.indexgate.store.CollectionConfig;
-import io.indexgate.store.QueryMatch;
+import io.indexgate.store.ConsistencyReport;
 import io.indexgate.store.SQLiteVectorStore;
 import io.indexgate.store.StoredRecord;
 import io.indexgate.store.StoreOptions;
@@ -25,11 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -196,34 +195,13 @@ public final class WorkloadMain {
     /** Everything the checker needs to know about the recovered store. */
     static RecoveryReport report(VectorCollection collection, Path indexPath, String engine, List<String> tempsBefore) {
         Map<String, String> records = new TreeMap<>();
-        List<String> notFound = new ArrayList<>();
-        List<String> mismatches = new ArrayList<>();
-        List<StoredRecord> stored = collection.allRecords();
-        Map<Long, float[]> byRow = new LinkedHashMap<>();
-        for (StoredRecord row : stored) {
-            VectorRecord record = row.record();
-            records.put(record.uuid().toString(), Fingerprints.vector(record.vector()));
-            byRow.put(row.rowId(), record.vector());
-            List<QueryMatch> matches = collection.query(VectorQuery.nearest(record.vector(), 10)
-                    .withReturnProperties(false)).get(0);
-            if (matches.stream().noneMatch(match -> match.uuid().equals(record.uuid()))) {
-                notFound.add(record.uuid().toString());
-            }
+        for (StoredRecord row : collection.allRecords()) {
+            records.put(row.record().uuid().toString(), Fingerprints.vector(row.record().vector()));
         }
-        long[] engineKeys = collection.engine().keys();
-        long[] rowIds = byRow.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-        if (!Arrays.equals(engineKeys, rowIds)) {
-            mismatches.add("engine keys " + Arrays.toString(engineKeys) + " differ from SQLite row ids "
-                    + Arrays.toString(rowIds));
-        } else {
-            Map<Long, float[]> engineVectors = collection.engine().getVectors(rowIds);
-            byRow.forEach((row, vector) -> {
-                if (!Arrays.equals(vector, engineVectors.get(row))) {
-                    mismatches.add("row " + row + ": the engine's vector differs from SQLite's");
-                }
-            });
-        }
-        return new RecoveryReport(true, null, fileFingerprint(indexPath, engine), records, notFound, mismatches,
+        ConsistencyReport consistency = collection.checkConsistency();
+        List<String> notFound = consistency.unreachable().stream().map(UUID::toString).toList();
+        return new RecoveryReport(true, null, fileFingerprint(indexPath, engine), records, notFound,
+                consistency.contentDifferences(10),
                 tempsBefore, names(indexPath));
     }
 

@@ -144,6 +144,7 @@ class PowerLossFileSystemTest {
             docs.upsert(List.of(VectorRecord.of(new UUID(1, 2), new float[] {0, 1})));
             docs.saveIndex();
             fileSystem.close(); // the cut: SQLite's committed state survives, the index directory only as forced
+            store.abandon();
 
             PowerLossFileSystem after = PowerLossFileSystem.open(data.resolve("durable"));
             try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data, new StoreOptions(1000, mode,

@@ -46,6 +46,28 @@ class GateNegativeControlTest {
     }
 
     @Test
+    void aSecondOpenerIsRefusedAndRemovingTheOwnerLockIsCaught() throws Exception {
+        Path noLock = Path.of(getClass().getResource("/rules/no-owner-lock.btm").toURI());
+        assertEquals(0, secondOpener("locked"), "with the owner lock every intruder is refused");
+        assertEquals(1, secondOpener("unlocked", "--with-rule", noLock.toString()),
+                "without it the gate must see the second owner");
+        List<Event> history = Histories.read(directory.resolve("work-unlocked/second-opener-hnswlib/history.jsonl"));
+        assertTrue(history.stream().anyMatch(e -> e.type().equals(Event.INTRUSION)
+                && e.error().startsWith(Event.INTRUSION_OPENED)), "the intruder opened the directory");
+        assertTrue(Files.readString(directory.resolve("report-unlocked/verdict.json"))
+                .matches("(?s).*\"rule\"\\s*:\\s*6\\b.*"), "rule 6 (one owner) is reported");
+        assertEquals(0, ChildProcesses.live(), "every child is reaped");
+    }
+
+    private int secondOpener(String name, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--scenario", "second-opener", "--seed", "5",
+                "--cycles", "2", "--ops", "12", "--work-dir", directory.resolve("work-" + name).toString(),
+                "--report-dir", directory.resolve("report-" + name).toString()));
+        args.addAll(List.of(extra));
+        return IndexgateCli.execute(args.toArray(String[]::new));
+    }
+
+    @Test
     void aRuleThatNeverStrikesIsAHarnessFailureNotAPass() throws Exception {
         Path rule = Files.writeString(directory.resolve("never.btm"), String.join("\n",
                 "RULE never", "CLASS io.indexgate.persist.AtomicIndexWriter", "METHOD moveIntoPlace", "AT ENTRY",

@@ -73,9 +73,10 @@ public final class RunExecutor {
                 boolean last = cycle == spec.cycles();
                 int strikeAt = (spec.powerLoss() ? 2 : 1) + random.nextInt(spec.powerLoss() ? 3 : 4);
                 long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
+                boolean intrude = spec.scenario().isIntrusion() && !last;
                 ChildLauncher.ChildSpec child = new ChildLauncher.ChildSpec(data, spec.engine(), spec.mode(),
                         spec.seed(), cycle, last ? 0 : spec.operations(), last ? spec.extraRules() : rules, strikeAt,
-                        spec.powerLoss());
+                        spec.powerLoss(), intrude ? spec.runDirectory().resolve("hold-" + cycle) : null, false);
                 String problem = runChild(child, killAt, history, started, spec.runDirectory());
                 if (problem != null) {
                     harnessError = problem;
@@ -87,7 +88,7 @@ public final class RunExecutor {
                 harnessError = "the final recovery reported nothing; see " + spec.runDirectory();
             }
             faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT)
-                    || e.type().equals(Event.KILL)).count();
+                    || e.type().equals(Event.KILL) || e.type().equals(Event.INTRUSION)).count();
             if (harnessError == null && faults == 0 && !spec.scenario().isKill()
                     && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED) {
                 harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in "
@@ -121,7 +122,15 @@ public final class RunExecutor {
         // parent reads it whole after the exit (no pipe to race a kill).
         Path output = runDirectory.resolve("child-" + child.cycle() + ".out");
         Process process = launcher.start(child, log, output);
+        int consumed = 0;
         try {
+            if (child.holdFile() != null) {
+                try {
+                    consumed = intrudeOnceOwned(process, child, output, history, runStarted, runDirectory);
+                } finally {
+                    Files.writeString(child.holdFile(), "go");
+                }
+            }
             boolean exited;
             if (killAtMillis >= 0) {
                 exited = process.waitFor(killAtMillis, TimeUnit.MILLISECONDS);
@@ -138,22 +147,9 @@ public final class RunExecutor {
         } finally {
             launcher.reap(process);
         }
-        List<String> garbage = new ArrayList<>();
-        for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
-            Event event;
-            try {
-                event = Histories.fromProtocolLine(line);
-            } catch (IOException e) {
-                // A kill can cut the last line short; anything else malformed is a harness failure.
-                garbage.add(line);
-                continue;
-            }
-            if (event != null) {
-                record(history, event.inCycle(child.cycle()), runStarted);
-            } else {
-                Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
-            }
-        }
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        List<String> garbage = recordProtocol(lines.subList(Math.min(consumed, lines.size()), lines.size()),
+                child.cycle(), history, runStarted, log);
         int status = process.exitValue();
         record(history, Event.of(Event.EXIT, child.cycle(), "status " + status), runStarted);
         boolean killed = status == 137;
@@ -164,6 +160,84 @@ public final class RunExecutor {
             return "child " + child.cycle() + " failed with exit status " + status + "; see " + log;
         }
         return null;
+    }
+
+    /**
+     * Records a child's protocol lines as events of {@code cycle}; other lines go to its log.
+     *
+     * @return the lines that looked like protocol but did not parse
+     */
+    private static List<String> recordProtocol(List<String> lines, int cycle, List<Event> history, long runStarted,
+                                               Path log) throws IOException {
+        List<String> garbage = new ArrayList<>();
+        for (String line : lines) {
+            Event event;
+            try {
+                event = Histories.fromProtocolLine(line);
+            } catch (IOException e) {
+                // A kill can cut the last line short; anything else malformed is a harness failure.
+                garbage.add(line);
+                continue;
+            }
+            if (event != null) {
+                record(history, event.inCycle(cycle), runStarted);
+            } else {
+                Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
+            }
+        }
+        return garbage;
+    }
+
+    /**
+     * The intrusion of a held child: waits until the child has reported its recovery (so it owns the data
+     * directory, and waits for its hold file), records the lines up to that report, then runs a second child that
+     * tries to open the same data directory and records what it met. The caller then releases the held child.
+     *
+     * @return how many of the held child's output lines were recorded here
+     */
+    private int intrudeOnceOwned(Process owner, ChildLauncher.ChildSpec child, Path output, List<Event> history,
+                                 long runStarted, Path runDirectory) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
+        List<String> complete = List.of();
+        Event recovered = null;
+        while (recovered == null && owner.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            complete = List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n", -1));
+            complete = complete.subList(0, complete.size() - 1);
+            for (String line : complete) {
+                Event event = Histories.fromProtocolLine(line);
+                if (event != null && event.type().equals(Event.RECOVERED)) {
+                    recovered = event;
+                }
+            }
+        }
+        if (recovered == null || !recovered.recovery().opened()) {
+            return 0;
+        }
+        Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
+        recordProtocol(complete, child.cycle(), history, runStarted, log);
+        ChildLauncher.ChildSpec intruder = new ChildLauncher.ChildSpec(child.dataDirectory(), child.engine(),
+                child.mode(), child.seed(), child.cycle(), 0, child.rules(), child.strikeAt(), child.powerLoss(),
+                null, true);
+        Path intruderLog = runDirectory.resolve("child-" + child.cycle() + "-intruder.log");
+        Path intruderOutput = runDirectory.resolve("child-" + child.cycle() + "-intruder.out");
+        Files.writeString(intruderLog, String.join(" ", launcher.command(intruder)) + System.lineSeparator());
+        Process process = launcher.start(intruder, intruderLog, intruderOutput);
+        try {
+            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("the intruding child of cycle " + child.cycle() + " failed; see "
+                        + intruderLog);
+            }
+        } finally {
+            launcher.reap(process);
+        }
+        List<String> garbage = recordProtocol(Files.readAllLines(intruderOutput, StandardCharsets.UTF_8),
+                child.cycle(), history, runStarted, intruderLog);
+        if (!garbage.isEmpty()) {
+            throw new IOException("the intruding child printed malformed protocol lines, e.g. " + garbage.get(0));
+        }
+        return complete.size();
     }
 
     private static void record(List<Event> history, Event event, long runStarted) {

@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param name        unique, used on the command line and in reports
  * @param description one sentence
  * @param kind        {@code halt} (the JVM stops at a point), {@code throw} (an I/O error is injected and the JVM
- *                    goes on), {@code kill} (SIGKILL at a seeded random moment) or {@code custom} (a user's rule)
+ *                    goes on), {@code kill} (SIGKILL at a seeded random moment), {@code intrude} (a second process
+ *                    opens the data directory while the workload's child owns it) or {@code custom} (a user's rule)
  * @param strikes     where it strikes, for people: for example {@code AtomicIndexWriter.moveIntoPlace, entry}
- * @param rule        the Byteman rule text, null for {@code kill}
+ * @param rule        the Byteman rule text, null for {@code kill} and {@code intrude}
  * @param expected    the expectation per persistence mode; a missing mode means {@link Expectation#ANY}
  * @param minCycles   fault cycles the scenario needs to strike at all (a fault at load needs an index saved by an
  *                    earlier cycle); a campaign runs at least this many
@@ -25,13 +26,14 @@ public record Scenario(String name, String description, String kind, String stri
     public static final String THROW = "throw";
     public static final String KILL = "kill";
     public static final String CUSTOM = "custom";
+    public static final String INTRUDE = "intrude";
 
     public Scenario {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         expected = Map.copyOf(expected);
         minCycles = Math.max(1, minCycles);
-        if (!KILL.equals(kind) && rule == null) {
+        if (!KILL.equals(kind) && !INTRUDE.equals(kind) && rule == null) {
             throw new IllegalArgumentException("scenario " + name + " of kind " + kind + " needs a rule");
         }
     }
@@ -43,5 +45,9 @@ public record Scenario(String name, String description, String kind, String stri
 
     public boolean isKill() {
         return KILL.equals(kind);
+    }
+
+    public boolean isIntrusion() {
+        return INTRUDE.equals(kind);
     }
 }

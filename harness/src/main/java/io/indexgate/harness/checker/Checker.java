@@ -23,8 +23,9 @@ import java.util.TreeSet;
  *       or the effect of an operation that was in flight (never completed, or failed: Jepsen's {@code info}, which may
  *       or may not have happened); and every record is found by a query with its own vector;</li>
  *   <li>the engine's contents equal the records in SQLite;</li>
- *   <li>no stale temp file survived the recovery.</li>
+ *   <li>no stale temp file survived the recovery;</li>
  * </ol>
+ * and (6) every second process that tried to open the data directory while its owner held it was refused.
  * After each recovery the observed state becomes the known state. Not thread-safe; one instance per check.
  */
 public final class Checker {
@@ -68,8 +69,16 @@ public final class Checker {
             }
             case Event.RECOVERED -> recovered(event);
             case Event.FAULT -> faultedCycle = event.cycle();
+            case Event.INTRUSION -> intrusion(event);
             default -> {
             }
+        }
+    }
+
+    private void intrusion(Event event) {
+        if (event.error() == null || !event.error().startsWith(Event.INTRUSION_REFUSED)) {
+            violations.add(new Violation(6, event.cycle(), null, "a second process was not refused the data "
+                    + "directory while its owner held it: " + event.error()));
         }
     }
 

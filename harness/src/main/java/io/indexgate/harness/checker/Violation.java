@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param rule    1 restart failed; 2 index file is neither the last completed save nor the one in flight;
  *                3 acknowledged write lost, or not found by an exact query; 4 engine differs from SQLite;
- *                5 stale temp survived recovery
+ *                5 stale temp survived recovery; 6 a second process opened a data directory its owner held
  * @param cycle   the cycle whose recovery showed it
  * @param op      the operation concerned, if one is
  * @param message what is wrong, with the record, operation and values involved
@@ -28,6 +28,7 @@ public record Violation(int rule, int cycle, Long op, String message) {
             case 3 -> "acknowledged writes survive";
             case 4 -> "engine equals SQLite";
             case 5 -> "no stale temp after recovery";
+            case 6 -> "one owner per data directory";
             default -> "rule " + rule;
         };
     }

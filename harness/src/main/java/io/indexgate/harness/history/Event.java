@@ -10,13 +10,13 @@ import java.util.List;
  * {@code kill}, {@code exit}) and what a fault rule reported ({@code fault}). {@code recovered} carries the state a
  * restarted child found.
  *
- * @param type        invoke, ok, fail, fault, recovered, start, kill, exit
+ * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion
  * @param cycle       the crash/restart cycle, from 0
  * @param op          the operation number (invoke, ok, fail)
  * @param function    upsert, delete, query or save (invoke)
  * @param writes      what an upsert or delete changes (invoke)
  * @param fingerprint the content fingerprint of the index being saved (invoke of a save)
- * @param error       the failure (fail, exit) or the fault (fault, kill)
+ * @param error       the failure (fail, exit), the fault (fault, kill) or the outcome (intrusion)
  * @param recovery    the recovered state (recovered)
  * @param timeMillis  when the parent recorded the event, milliseconds since the run started
  */
@@ -32,6 +32,12 @@ public record Event(String type, int cycle, Long op, String function, List<Write
     public static final String START = "start";
     public static final String KILL = "kill";
     public static final String EXIT = "exit";
+    /** A second process tried to open the data directory of a live owner; the detail says whether it could. */
+    public static final String INTRUSION = "intrusion";
+    /** The detail of an intrusion whose open was refused starts with this. */
+    public static final String INTRUSION_REFUSED = "refused: ";
+    /** The detail of an intrusion whose open succeeded starts with this. */
+    public static final String INTRUSION_OPENED = "opened: ";
 
     public static final String UPSERT = "upsert";
     public static final String DELETE = "delete";

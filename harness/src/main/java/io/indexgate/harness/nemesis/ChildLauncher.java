@@ -36,9 +36,22 @@ public final class ChildLauncher {
         return new ChildLauncher(java.toString(), System.getProperty("java.class.path"), BytemanAgent.jar());
     }
 
-    /** What one child runs. */
+    /**
+     * What one child runs.
+     *
+     * @param holdFile null, or a file the child waits for after its recovery report (see
+     *                 {@link WorkloadMain#HOLD_PROPERTY})
+     * @param intruder whether the child is a second opener of the data directory (see {@link WorkloadMain#intrude})
+     */
     public record ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
-                            int operations, List<Path> rules, int strikeAt, boolean powerLoss) {
+                            int operations, List<Path> rules, int strikeAt, boolean powerLoss, Path holdFile,
+                            boolean intruder) {
+
+        /** A workload child that is neither held nor an intruder. */
+        public ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
+                         int operations, List<Path> rules, int strikeAt, boolean powerLoss) {
+            this(dataDirectory, engine, mode, seed, cycle, operations, rules, strikeAt, powerLoss, null, false);
+        }
     }
 
     private synchronized Path classDataArchive() {
@@ -57,7 +70,11 @@ public final class ChildLauncher {
                 "-D" + CHILD_PROPERTY + "=true",
                 "-D" + PersistenceMode.SYSTEM_PROPERTY + "=" + spec.mode().cliName(),
                 "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
-                "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss()));
+                "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss(),
+                "-D" + WorkloadMain.INTRUDER_PROPERTY + "=" + spec.intruder()));
+        if (spec.holdFile() != null) {
+            command.add("-D" + WorkloadMain.HOLD_PROPERTY + "=" + spec.holdFile());
+        }
         if (!spec.rules().isEmpty()) {
             StringBuilder agent = new StringBuilder("-javaagent:").append(bytemanJar);
             String separator = "=";

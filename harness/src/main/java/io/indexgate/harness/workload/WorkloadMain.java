@@ -10,6 +10,7 @@ import io.indexgate.harness.history.RecoveryReport;
 import io.indexgate.persist.PersistenceMode;
 import io.indexgate.persist.StaleTemps;
 import io.indexgate.store.CollectionConfig;
+import io.indexgate.store.DataDirectoryInUseException;
 import io.indexgate.store.ConsistencyReport;
 import io.indexgate.store.SQLiteVectorStore;
 import io.indexgate.store.StoredRecord;
@@ -76,8 +77,23 @@ public final class WorkloadMain {
         if (Boolean.getBoolean("indexgate.child")) {
             haltWhenParentGoes();
         }
+        if (Boolean.getBoolean(INTRUDER_PROPERTY)) {
+            System.exit(intrude(dataDirectory, engine, seed, cycle, WorkloadMain::emit));
+        }
         System.exit(run(dataDirectory, engine, seed, cycle, operations, WorkloadMain::emit));
     }
+
+    /** Set in a child that is the second opener of a data directory another child owns (see {@link #intrude}). */
+    public static final String INTRUDER_PROPERTY = "indexgate.intruder";
+
+    /**
+     * A file: once the child has recovered and reported it, it waits until this file exists before running its
+     * operations, so that the parent can act while the child is known to own the data directory.
+     */
+    public static final String HOLD_PROPERTY = "indexgate.hold";
+
+    /** How long a held child waits for its hold file before going on regardless. */
+    private static final long HOLD_TIMEOUT_MILLIS = 60_000;
 
     /** Set in a child whose index directory is on the power-loss simulation. */
     public static final String POWER_LOSS_PROPERTY = "indexgate.powerloss";
@@ -139,6 +155,7 @@ public final class WorkloadMain {
             return 3;
         }
         sink.accept(Event.recovered(cycle, report(collection, indexPath, engine, tempsBefore)));
+        awaitHoldFile();
 
         WorkloadGenerator generator = new WorkloadGenerator(seed, cycle);
         long firstOp = (long) cycle * 1_000_000;
@@ -155,6 +172,60 @@ public final class WorkloadMain {
         }
         return 0;
     }
+
+    private static void awaitHoldFile() {
+        String hold = System.getProperty(HOLD_PROPERTY);
+        if (hold == null) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + HOLD_TIMEOUT_MILLIS;
+        while (!Files.exists(Path.of(hold)) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * The second opener: tries to open a data directory that another child owns and reports the outcome as an
+     * {@link Event#INTRUSION}. A refusal is the right answer. If the open succeeds (the owner lock is broken), it does
+     * what a second writer would: an upsert of a record of its own and a save, both announced like the workload's,
+     * then a clean shutdown; the checker flags the intrusion, and the owner's next saves lose the upsert.
+     *
+     * @return 0
+     */
+    static int intrude(Path dataDirectory, String engine, long seed, int cycle, Consumer<Event> sink) {
+        SQLiteVectorStore store;
+        try {
+            store = SQLiteVectorStore.open(dataDirectory,
+                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory(dataDirectory)));
+        } catch (DataDirectoryInUseException e) {
+            sink.accept(Event.of(Event.INTRUSION, cycle, Event.INTRUSION_REFUSED + e.getMessage()));
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the simulated index directory", e);
+        }
+        sink.accept(Event.of(Event.INTRUSION, cycle, Event.INTRUSION_OPENED + "a second store opened " + dataDirectory
+                + " while its owner held it"));
+        VectorCollection collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
+        long firstOp = (long) cycle * 1_000_000 + INTRUDER_OPERATIONS;
+        java.util.Random random = new java.util.Random(seed ^ cycle);
+        float[] vector = new float[WorkloadGenerator.DIMENSIONS];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = random.nextFloat() + 0.5f;
+        }
+        java.util.UUID uuid = new java.util.UUID(0x1e7a_de70L, random.nextLong());
+        execute(collection, new Operation(Event.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp, sink);
+        execute(collection, new Operation(Event.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
+        store.close();
+        return 0;
+    }
+
+    /** Operation numbers of an intruder start here within its cycle, clear of the owner's. */
+    private static final long INTRUDER_OPERATIONS = 500_000;
 
     private static void execute(VectorCollection collection, Operation operation, int cycle, long op,
                                 Consumer<Event> sink) {

@@ -61,6 +61,22 @@ class CheckerProperties {
     }
 
     @Test
+    void aRefusedSecondOpenerIsValidAndOneThatOpenedIsNot() {
+        Event refused = Event.of(Event.INTRUSION, 0, Event.INTRUSION_REFUSED + "in use by PID 1");
+        Event opened = Event.of(Event.INTRUSION, 0, Event.INTRUSION_OPENED + "a second store opened it");
+        for (Event intrusion : List.of(refused, opened)) {
+            List<Event> history = List.of(recovered(0, RecoveryReport.ABSENT, Map.of()), intrusion,
+                    recovered(1, RecoveryReport.ABSENT, Map.of()));
+            List<Violation> violations = Checker.check(history);
+            if (intrusion == refused) {
+                assertEquals(List.of(), violations);
+            } else {
+                assertRule(6, violations);
+            }
+        }
+    }
+
+    @Test
     void anAcknowledgedUpsertThatVanishesIsALostWrite() {
         List<Event> history = List.of(
                 recovered(0, RecoveryReport.ABSENT, Map.of()),

@@ -77,6 +77,25 @@ class CheckerProperties {
     }
 
     @Test
+    void aDamagedIndexMustBeRefusedWithAnIndexLoadErrorNotLoaded() {
+        Event rot = Event.of(Event.ROT, 0, Event.ROT_INDEX + "x.index: bit 3 of byte 99 flipped");
+        RecoveryReport refused = new RecoveryReport(false, "io.indexgate.store.IndexLoadError: checksum mismatch",
+                RecoveryReport.UNREADABLE + ": checksum", Map.of(), List.of(), List.of(), List.of(), List.of());
+        RecoveryReport refusedOtherwise = new RecoveryReport(false, "java.lang.OutOfMemoryError",
+                RecoveryReport.UNREADABLE + ": checksum", Map.of(), List.of(), List.of(), List.of(), List.of());
+        RecoveryReport loaded = new RecoveryReport(true, null, "fp-of-damaged-content", Map.of(), List.of(),
+                List.of(), List.of(), List.of());
+        Event start = recovered(0, RecoveryReport.ABSENT, Map.of());
+        assertEquals(List.of(), Checker.check(List.of(start, rot, Event.recovered(1, refused),
+                Event.recovered(2, refused))), "refusing it, every time, is right");
+        assertRule(1, Checker.check(List.of(start, rot, Event.recovered(1, refusedOtherwise))));
+        assertRule(7, Checker.check(List.of(start, rot, Event.recovered(1, loaded))));
+        Event tempRot = Event.of(Event.ROT, 0, Event.ROT_TEMP + "x.index.0123456789abcdef.tmp: truncated");
+        assertEquals(List.of(), Checker.check(List.of(start, tempRot, recovered(1, RecoveryReport.ABSENT, Map.of()))),
+                "a damaged temp is cleared, and the index it never replaced loads");
+    }
+
+    @Test
     void anAcknowledgedUpsertThatVanishesIsALostWrite() {
         List<Event> history = List.of(
                 recovered(0, RecoveryReport.ABSENT, Map.of()),

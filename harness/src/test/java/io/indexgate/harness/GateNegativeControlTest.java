@@ -68,6 +68,31 @@ class GateNegativeControlTest {
     }
 
     @Test
+    void damageAtRestIsRefusedAndALoaderThatSkipsVerificationIsCaught() throws Exception {
+        assertEquals(0, IndexgateCli.execute("run", "--scenario", "rot-bitflip-index", "--scenario", "rot-zero-index",
+                "--seed", "4", "--cycles", "2", "--ops", "12", "--work-dir", directory.resolve("rot").toString(),
+                "--report-dir", directory.resolve("report-rot").toString()), "the reference refuses damaged files");
+        // Whether one flipped bit or zeroed range still decodes depends on where it lands (the graph's layout varies
+        // from run to run), so the trusting loader gets several seeded tries; one silent load fails the campaign.
+        Path trusting = Path.of(getClass().getResource("/rules/skip-verification.btm").toURI());
+        int caught = 0;
+        for (int seed = 1; seed <= 8 && caught == 0; seed++) {
+            int exit = IndexgateCli.execute("run", "--scenario", "rot-bitflip-index", "--scenario", "rot-zero-index",
+                    "--seed", Integer.toString(seed), "--cycles", "1", "--ops", "12", "--with-rule", trusting.toString(),
+                    "--work-dir", directory.resolve("trusting-" + seed).toString(),
+                    "--report-dir", directory.resolve("report-trusting-" + seed).toString());
+            assertTrue(exit == 0 || exit == 1, "seed " + seed + ": exit " + exit);
+            if (exit == 1) {
+                caught = seed;
+                assertTrue(Files.readString(directory.resolve("report-trusting-" + seed + "/verdict.json"))
+                        .matches("(?s).*\"rule\"\\s*:\\s*[47]\\b.*"), "a silent load is rule 7 (or 4)");
+            }
+        }
+        assertTrue(caught > 0, "a loader that skips verification was never caught in 8 seeds");
+        assertEquals(0, ChildProcesses.live(), "every child is reaped");
+    }
+
+    @Test
     void aRuleThatNeverStrikesIsAHarnessFailureNotAPass() throws Exception {
         Path rule = Files.writeString(directory.resolve("never.btm"), String.join("\n",
                 "RULE never", "CLASS io.indexgate.persist.AtomicIndexWriter", "METHOD moveIntoPlace", "AT ENTRY",

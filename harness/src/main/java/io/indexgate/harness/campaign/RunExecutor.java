@@ -5,6 +5,9 @@ import io.indexgate.harness.checker.Violation;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.nemesis.MediaFaults;
+import io.indexgate.harness.workload.WorkloadMain;
+import io.indexgate.store.SQLiteVectorStore;
 import io.indexgate.persist.PersistenceMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,13 +85,16 @@ public final class RunExecutor {
                     harnessError = problem;
                     break;
                 }
+                if (!last && spec.scenario().damage() != null) {
+                    rot(spec, data, cycle, history, started);
+                }
             }
             if (harnessError == null && history.stream().noneMatch(
                     e -> e.type().equals(Event.RECOVERED) && e.cycle() == spec.cycles())) {
                 harnessError = "the final recovery reported nothing; see " + spec.runDirectory();
             }
-            faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT)
-                    || e.type().equals(Event.KILL) || e.type().equals(Event.INTRUSION)).count();
+            faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT) || e.type().equals(Event.KILL)
+                    || e.type().equals(Event.INTRUSION) || e.type().equals(Event.ROT)).count();
             if (harnessError == null && faults == 0 && !spec.scenario().isKill()
                     && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED) {
                 harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in "
@@ -160,6 +166,24 @@ public final class RunExecutor {
             return "child " + child.cycle() + " failed with exit status " + status + "; see " + log;
         }
         return null;
+    }
+
+    /** Damages the index file or a temp at rest, as the scenario says, at a position drawn from the seed and cycle. */
+    private static void rot(RunSpec spec, Path data, int cycle, List<Event> history, long runStarted)
+            throws IOException {
+        Path indexDirectory = WorkloadMain.indexDirectory(data, spec.powerLoss());
+        try {
+            String done = MediaFaults.damage(indexDirectory.resolve(SQLiteVectorStore.indexFileName(
+                    WorkloadMain.NAMESPACE, WorkloadMain.COLLECTION, spec.engine())), spec.scenario().damage(),
+                    new SplittableRandom(spec.seed() * 31 + cycle));
+            if (done != null) {
+                record(history, Event.of(Event.ROT, cycle, done), runStarted);
+            }
+        } finally {
+            if (spec.powerLoss()) {
+                indexDirectory.getFileSystem().close();
+            }
+        }
     }
 
     /**

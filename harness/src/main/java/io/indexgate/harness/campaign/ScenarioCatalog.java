@@ -78,7 +78,8 @@ public final class ScenarioCatalog {
                     Expectation.valueOf(field.getValue().textValue().toUpperCase(java.util.Locale.ROOT)));
         }
         return new Scenario(name, descriptor.path("description").asText(""), kind,
-                descriptor.path("strikes").asText(""), rule, expected, descriptor.path("minCycles").asInt(1));
+                descriptor.path("strikes").asText(""), rule, expected, descriptor.path("minCycles").asInt(1),
+                descriptor.hasNonNull("damage") ? descriptor.get("damage").textValue() : null);
     }
 
     private static String text(JsonNode descriptor, String field, String source) throws IOException {

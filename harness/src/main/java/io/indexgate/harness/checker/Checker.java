@@ -25,7 +25,9 @@ import java.util.TreeSet;
  *   <li>the engine's contents equal the records in SQLite;</li>
  *   <li>no stale temp file survived the recovery;</li>
  * </ol>
- * and (6) every second process that tried to open the data directory while its owner held it was refused.
+ * and (6) every second process that tried to open the data directory while its owner held it was refused; (7) after
+ * the index file was damaged at rest, the next recovery refused it with an {@code IndexLoadError} (rule 1 is then
+ * not broken by the refusal, nor rule 2 by the damaged content) rather than loading it.
  * After each recovery the observed state becomes the known state. Not thread-safe; one instance per check.
  */
 public final class Checker {
@@ -41,6 +43,8 @@ public final class Checker {
     private Long lastCompletedSaveOp;
     private final Set<String> savesInFlight = new LinkedHashSet<>();
     private int faultedCycle = -1;
+    /** The index file was damaged at rest (by the parent) and no recovery has opened since. */
+    private boolean indexRotted;
 
     private Checker() {
     }
@@ -70,6 +74,7 @@ public final class Checker {
             case Event.RECOVERED -> recovered(event);
             case Event.FAULT -> faultedCycle = event.cycle();
             case Event.INTRUSION -> intrusion(event);
+            case Event.ROT -> indexRotted |= event.error() != null && event.error().startsWith(Event.ROT_INDEX);
             default -> {
             }
         }
@@ -125,6 +130,21 @@ public final class Checker {
         RecoveryReport report = event.recovery();
         int cycle = event.cycle();
 
+        if (indexRotted) {
+            // The index file holds what the rot made of it: the one right answer is to refuse it.
+            if (report.opened()) {
+                indexRotted = false;
+                violations.add(new Violation(7, cycle, null, "the store opened over an index file damaged at rest "
+                        + "(its content now reads as " + report.indexFingerprint() + ") instead of refusing it"));
+            } else if (report.openError() == null || !report.openError().contains("IndexLoadError")) {
+                violations.add(new Violation(1, cycle, null, "the restarted store refused the damaged index file "
+                        + "without an IndexLoadError: " + report.openError()));
+            }
+            savesInFlight.clear();
+            if (!report.opened()) {
+                return;
+            }
+        }
         Set<String> admissibleFiles = new LinkedHashSet<>();
         admissibleFiles.add(lastCompletedSave);
         admissibleFiles.addAll(savesInFlight);

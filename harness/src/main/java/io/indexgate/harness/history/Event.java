@@ -10,7 +10,7 @@ import java.util.List;
  * {@code kill}, {@code exit}) and what a fault rule reported ({@code fault}). {@code recovered} carries the state a
  * restarted child found.
  *
- * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion
+ * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion, rot
  * @param cycle       the crash/restart cycle, from 0
  * @param op          the operation number (invoke, ok, fail)
  * @param function    upsert, delete, query or save (invoke)
@@ -34,6 +34,10 @@ public record Event(String type, int cycle, Long op, String function, List<Write
     public static final String EXIT = "exit";
     /** A second process tried to open the data directory of a live owner; the detail says whether it could. */
     public static final String INTRUSION = "intrusion";
+    /** The parent damaged a file at rest between cycles; the detail starts with {@link #ROT_INDEX} or {@link #ROT_TEMP}. */
+    public static final String ROT = "rot";
+    public static final String ROT_INDEX = "index ";
+    public static final String ROT_TEMP = "temp ";
     /** The detail of an intrusion whose open was refused starts with this. */
     public static final String INTRUSION_REFUSED = "refused: ";
     /** The detail of an intrusion whose open succeeded starts with this. */

@@ -13,6 +13,7 @@ import io.indexgate.harness.checker.Violation;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.nemesis.TempFiles;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.persist.PersistenceMode;
 import java.io.PrintStream;
@@ -86,8 +87,12 @@ public final class IndexgateCli {
         int operations;
         @Option(names = "--seed", description = "the seed; default: random, printed")
         Long seed;
-        @Option(names = "--work-dir", description = "where runs keep their data; default: a new temp directory")
+        @Option(names = "--work-dir", description = "where runs keep their data (never deleted); default: a new temp "
+                + "directory, deleted after a valid campaign unless --keep-work-dir")
         Path workDir;
+        @Option(names = "--keep-work-dir", description = "keep the temp work directory of a valid campaign too "
+                + "(a campaign that is not valid always keeps it, and prints where)")
+        boolean keepWorkDir;
         @Option(names = "--report-dir", defaultValue = "indexgate-report", description = "where reports go")
         Path reportDir;
         @Option(names = "--parallel", defaultValue = "1", description = "runs at once (each is one child JVM)")
@@ -145,6 +150,11 @@ public final class IndexgateCli {
             Reports.printTable(result, out);
             out.println("reports: " + spec.reportDir().resolve("verdict.json") + ", "
                     + spec.reportDir().resolve("junit.xml"));
+            if (workDir == null && !keepWorkDir && result.exitCode() == VALID) {
+                TempFiles.deleteTree(work);
+            } else {
+                out.println("work dir (histories, child logs, data directories): " + work);
+            }
             return result.exitCode();
         }
     }
@@ -180,9 +190,14 @@ public final class IndexgateCli {
             if (enumerate) {
                 PersistenceMode persistenceMode = PersistenceMode.parse(mode);
                 for (String id : engines(engine)) {
-                    List<io.indexgate.harness.campaign.CrashPoints.Point> points =
-                            io.indexgate.harness.campaign.CrashPoints.trace(ChildLauncher.forThisJvm(), id,
-                                    persistenceMode, Files.createTempDirectory("indexgate-trace"));
+                    Path traceDirectory = Files.createTempDirectory("indexgate-trace");
+                    List<io.indexgate.harness.campaign.CrashPoints.Point> points;
+                    try {
+                        points = io.indexgate.harness.campaign.CrashPoints.trace(ChildLauncher.forThisJvm(), id,
+                                persistenceMode, traceDirectory);
+                    } finally {
+                        TempFiles.deleteTree(traceDirectory);
+                    }
                     System.out.printf("%s, %s: %d file-system calls in a save%n", id, persistenceMode.cliName(),
                             points.size());
                     points.forEach(point -> System.out.println("  " + point));

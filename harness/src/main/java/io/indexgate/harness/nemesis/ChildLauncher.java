@@ -1,5 +1,6 @@
 package io.indexgate.harness.nemesis;
 
+import io.indexgate.engine.NativeLibraryCache;
 import io.indexgate.harness.workload.Faults;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.persist.PersistenceMode;
@@ -23,6 +24,7 @@ public final class ChildLauncher {
     private final Path bytemanJar;
     private Path classDataArchive;
     private boolean archiveTried;
+    private List<String> sqliteLibrary;
 
     public ChildLauncher(String javaExecutable, String classPath, Path bytemanJar) {
         this.javaExecutable = javaExecutable;
@@ -62,6 +64,29 @@ public final class ChildLauncher {
         return classDataArchive;
     }
 
+    /**
+     * The options that make a child load SQLite's native library from the shared {@link NativeLibraryCache} rather
+     * than extract its own copy into the temp directory, which a killed child would leave behind; none (the child
+     * extracts as usual) if the library cannot be cached.
+     */
+    private synchronized List<String> sqliteLibraryOptions() {
+        if (sqliteLibrary == null) {
+            try {
+                Path library = NativeLibraryCache.extract(org.sqlite.SQLiteConnection.class, SQLITE_LIBRARY,
+                        "libsqlitejdbc.so");
+                sqliteLibrary = List.of("-Dorg.sqlite.lib.path=" + library.getParent(),
+                        "-Dorg.sqlite.lib.name=" + library.getFileName());
+            } catch (IOException e) {
+                System.err.println("indexgate: children extract SQLite's library themselves: " + e.getMessage());
+                sqliteLibrary = List.of();
+            }
+        }
+        return sqliteLibrary;
+    }
+
+    /** sqlite-jdbc's native library for this platform, as its jar holds it. */
+    private static final String SQLITE_LIBRARY = "/org/sqlite/native/Linux/x86_64/libsqlitejdbc.so";
+
     public List<String> command(ChildSpec spec) {
         Path archive = classDataArchive();
         List<String> command = new ArrayList<>(List.of(javaExecutable,
@@ -71,7 +96,10 @@ public final class ChildLauncher {
                 "-D" + PersistenceMode.SYSTEM_PROPERTY + "=" + spec.mode().cliName(),
                 "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
                 "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss(),
-                "-D" + WorkloadMain.INTRUDER_PROPERTY + "=" + spec.intruder()));
+                "-D" + WorkloadMain.INTRUDER_PROPERTY + "=" + spec.intruder(),
+                "-D" + NativeLibraryCache.ROOT_PROPERTY + "=" + NativeLibraryCache.root(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        command.addAll(sqliteLibraryOptions());
         if (spec.holdFile() != null) {
             command.add("-D" + WorkloadMain.HOLD_PROPERTY + "=" + spec.holdFile());
         }

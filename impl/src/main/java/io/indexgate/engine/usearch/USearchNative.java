@@ -1,15 +1,15 @@
 package io.indexgate.engine.usearch;
 
+import io.indexgate.engine.NativeLibraryCache;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Our JNI binding over USearch's C API. The shared library ({@value #RESOURCE}, built by the impl module's Maven
- * build from USearch's official npm release) is extracted from the jar and loaded once per JVM. If it is missing (a
+ * build from USearch's official npm release) is extracted from the jar once per content into the shared
+ * {@link NativeLibraryCache} (nothing per process), verified by its SHA-256, and loaded once per JVM. If it is missing (a
  * build with {@code -Dusearch.skip=true}, another platform) the binding is unavailable and says why.
  *
  * <p>Every method takes a handle from {@link #init}; the glue checks handles and bounds and turns USearch errors into
@@ -45,16 +45,14 @@ final class USearchNative {
         if (!platform.toLowerCase(java.util.Locale.ROOT).matches("linux/(amd64|x86_64)")) {
             throw new IOException("the USearch engine is built for linux-x86_64 only, not " + platform);
         }
-        try (InputStream library = USearchNative.class.getResourceAsStream(RESOURCE)) {
-            if (library == null) {
-                throw new IOException("the USearch engine is not in this build (" + RESOURCE + " is missing from "
-                        + "the class path; was it built with -Dusearch.skip=true, or without npm and g++?)");
-            }
-            Path extracted = Files.createTempFile("indexgate-usearch-", ".so");
-            extracted.toFile().deleteOnExit();
-            Files.copy(library, extracted, StandardCopyOption.REPLACE_EXISTING);
-            System.load(extracted.toAbsolutePath().toString());
+        Path library;
+        try {
+            library = NativeLibraryCache.extract(USearchNative.class, RESOURCE, "libindexgate_usearch.so");
+        } catch (NoSuchFileException e) {
+            throw new IOException("the USearch engine is not in this build (" + RESOURCE + " is missing from "
+                    + "the class path; was it built with -Dusearch.skip=true, or without npm and g++?)", e);
         }
+        System.load(library.toAbsolutePath().toString());
     }
 
     /** Whether the native library is loaded. */

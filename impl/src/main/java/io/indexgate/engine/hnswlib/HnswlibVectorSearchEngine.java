@@ -29,18 +29,26 @@ import java.util.stream.IntStream;
  *   <li><b>Metrics.</b> Cosine runs as inner product on unit vectors (the original vector is kept for
  *       {@code getVectors}); dot product as {@code 1 - a.b}; Euclidean on the squared distance, converted to the
  *       distance for scores.</li>
- *   <li><b>Capacity</b> doubles as needed; removal leaves a tombstone in the graph (hnswlib-core's remove), which
- *       still takes a node of capacity and is still traversed by searches.</li>
- *   <li><b>Rebuilds.</b> Adding a key that was removed from this graph makes hnswlib-core leave unreachable live nodes
- *       now and then (about 1 engine in 150 under heavy churn), so such an add first rebuilds the graph from the live
- *       items; so does a tombstone count above the live count ({@value #REBUILD_MIN_TOMBSTONES} at least).</li>
+ *   <li><b>Removal marks, it does not delete.</b> hnswlib-core's own removal flags the node deleted, and its search
+ *       then stops early: a deleted node never enters the result queue, so the bound that ends the search stays at
+ *       the live nodes found so far, and the search can end before it crosses the deleted nodes that lead to a live
+ *       one (C++ hnswlib keeps searching while deletions exist and the queue is not full; hnswlib-core 1.2.1 does
+ *       not). Under remove/add churn that left acknowledged records that no query reached. So a removed key stays
+ *       in the graph as an ordinary node, is recorded as a tombstone, and is filtered out of every result: the
+ *       graph is searched with growing oversampling until enough live results are found, then exactly.</li>
+ *   <li><b>Rebuilds.</b> Adding a key that is in the graph (a tombstone, or a live key with a new vector) first
+ *       rebuilds the graph from the live items without it, since hnswlib-core's own replacement of a node is a
+ *       removal; so does a tombstone count above the live count ({@value #REBUILD_MIN_TOMBSTONES} at least), which
+ *       bounds the oversampling. Capacity doubles as needed.</li>
  *   <li><b>Filtered search.</b> hnswlib-core cannot filter during traversal, so: when the allowed keys present are
  *       few ({@value #EXACT_FILTER_MAX_KEYS} or less) or rare (under 1 in {@value #EXACT_FILTER_MIN_SELECTIVITY} of
  *       the index), they are scored exactly; otherwise the graph is searched with oversampling ({@code limit} times
  *       the inverse selectivity, times two) and the oversampling grows fourfold until the allowed results fill
  *       {@code min(limit, allowed present)}, falling back to the exact scan of the allowed keys.</li>
- *   <li><b>Persistence.</b> The payload is the removed-key list (an int count, then longs) followed by hnswlib-core's
- *       serialization of the graph with compact key and item serializers, all in one Java object stream. It is read back through an {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list, and only after
+ *   <li><b>Persistence.</b> The payload is the tombstone key list (an int count, then longs) followed by
+ *       hnswlib-core's serialization of the graph with compact key and item serializers, all in one Java object
+ *       stream. Files written before tombstones stayed in the graph (their removed keys are deleted hnswlib-core
+ *       nodes) still load, and are rebuilt on load. It is read back through an {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list, and only after
  *       the envelope has been verified.</li>
  * </ul>
  * Thread-safe (see {@link io.indexgate.engine.VectorSearchEngine}).
@@ -54,7 +62,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     static final int EXACT_FILTER_MIN_SELECTIVITY = 20;
     private static final int INITIAL_CAPACITY = 1024;
     private static final int PARALLEL_ADD_MIN_BATCH = 2048;
-    static final int REBUILD_MIN_TOMBSTONES = 1024;
+    static final int REBUILD_MIN_TOMBSTONES = 64;
 
     /** Only the classes that hnswlib-core's serialization of our index writes; everything else is rejected. */
     private static final ObjectInputFilter ALLOW_LIST = ObjectInputFilter.Config.createFilter(
@@ -70,10 +78,9 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
                     + "!*");
 
     private final boolean normalize;
+    /** The graph: live items and tombstones, all ordinary hnswlib-core nodes. */
     private HnswIndex<Long, float[], HnswItem, Float> index;
-    /** Nodes the graph holds beyond its live items. */
-    private long tombstones;
-    /** The keys of those tombstones; saved with the graph. */
+    /** The keys of the graph's tombstones (removed, still nodes, never returned); saved with the graph. */
     private java.util.Set<Long> removedKeys = new java.util.HashSet<>();
 
     public HnswlibVectorSearchEngine(EngineOptions options) {
@@ -105,13 +112,17 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
 
     @Override
     protected void addUnlocked(long[] keys, float[][] vectors) {
+        boolean replacing = false;
         for (long key : keys) {
-            if (removedKeys.contains(key)) {
-                rebuild();
-                break;
+            if (index.get(key).isPresent()) {
+                removedKeys.add(key);
+                replacing = true;
             }
         }
-        long needed = index.size() + tombstones + keys.length;
+        if (replacing) {
+            rebuild();
+        }
+        long needed = index.size() + keys.length;
         if (needed > index.getMaxItemCount()) {
             long grown = Math.max(needed, 2L * index.getMaxItemCount());
             index.resize((int) Math.min(grown, Integer.MAX_VALUE - 8));
@@ -128,38 +139,51 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     @Override
     protected List<SearchMatch> searchUnlocked(float[] query, int limit, AllowedKeys allowed) {
         float[] graphQuery = normalize ? io.indexgate.engine.VectorMath.normalized(query) : query;
-        if (allowed == null) {
-            return graphSearch(graphQuery, limit, limit, null);
+        if (allowed == null && removedKeys.isEmpty()) {
+            return graphSearch(graphQuery, limit, limit, key -> true);
         }
         List<HnswItem> present = new ArrayList<>();
-        for (long key : allowed.toArray()) {
-            index.get(key).ifPresent(present::add);
+        java.util.function.LongPredicate wantedKey;
+        if (allowed == null) {
+            wantedKey = key -> !removedKeys.contains(key);
+        } else {
+            for (long key : allowed.toArray()) {
+                if (!removedKeys.contains(key)) {
+                    index.get(key).ifPresent(present::add);
+                }
+            }
+            wantedKey = key -> allowed.contains(key) && !removedKeys.contains(key);
         }
-        int wanted = Math.min(limit, present.size());
         int size = index.size();
+        int candidatesPresent = allowed == null ? size - removedKeys.size() : present.size();
+        int wanted = Math.min(limit, candidatesPresent);
         if (wanted == 0) {
             return List.of();
         }
-        if (present.size() <= EXACT_FILTER_MAX_KEYS
-                || (long) present.size() * EXACT_FILTER_MIN_SELECTIVITY < size) {
+        if (allowed != null && (present.size() <= EXACT_FILTER_MAX_KEYS
+                || (long) present.size() * EXACT_FILTER_MIN_SELECTIVITY < size)) {
             return exactSearch(graphQuery, wanted, present);
         }
-        long candidates = 2L * limit * size / present.size();
+        long candidates = 2L * limit * size / candidatesPresent;
         while (candidates < size) {
-            List<SearchMatch> matches = graphSearch(graphQuery, (int) candidates, wanted, allowed);
+            List<SearchMatch> matches = graphSearch(graphQuery, (int) candidates, wanted, wantedKey);
             if (matches.size() >= wanted) {
                 return matches;
             }
             candidates *= 4;
         }
+        if (allowed == null) {
+            index.items().stream().filter(item -> !removedKeys.contains(item.key)).forEach(present::add);
+        }
         return exactSearch(graphQuery, wanted, present);
     }
 
-    private List<SearchMatch> graphSearch(float[] graphQuery, int candidates, int wanted, AllowedKeys allowed) {
+    private List<SearchMatch> graphSearch(float[] graphQuery, int candidates, int wanted,
+                                          java.util.function.LongPredicate wantedKey) {
         List<SearchResult<HnswItem, Float>> results = index.findNearest(graphQuery, candidates);
         List<SearchMatch> matches = new ArrayList<>(Math.min(wanted, results.size()));
         for (SearchResult<HnswItem, Float> result : results) {
-            if (allowed == null || allowed.contains(result.item().key)) {
+            if (wantedKey.test(result.item().key)) {
                 matches.add(new SearchMatch(result.item().key, score(result.distance())));
                 if (matches.size() == wanted) {
                     break;
@@ -184,15 +208,15 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
 
     @Override
     protected float[] vectorUnlocked(long key) {
-        return index.get(key).map(item -> item.original).orElse(null);
+        return removedKeys.contains(key) ? null : index.get(key).map(item -> item.original).orElse(null);
     }
 
     @Override
     protected void removeUnlocked(long key) {
-        if (index.remove(key, 0)) {
-            tombstones++;
+        if (!removedKeys.contains(key) && index.get(key).isPresent()) {
             removedKeys.add(key);
-            if (tombstones >= REBUILD_MIN_TOMBSTONES && tombstones > index.size()) {
+            int tombstones = removedKeys.size();
+            if (tombstones >= REBUILD_MIN_TOMBSTONES && tombstones > index.size() - tombstones) {
                 rebuild();
             }
         }
@@ -200,23 +224,23 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
 
     /** Replaces the graph with a new one built from the live items only: no tombstones, fresh links. */
     private void rebuild() {
-        List<HnswItem> live = new ArrayList<>(index.items());
+        List<HnswItem> live = index.items().stream().filter(item -> !removedKeys.contains(item.key)).toList();
         HnswIndex<Long, float[], HnswItem, Float> rebuilt = newIndex(Math.max(INITIAL_CAPACITY, 2 * live.size()));
         IntStream range = IntStream.range(0, live.size());
         (live.size() >= PARALLEL_ADD_MIN_BATCH ? range.parallel() : range).forEach(i -> rebuilt.add(live.get(i)));
         index = rebuilt;
-        tombstones = 0;
         removedKeys = new java.util.HashSet<>();
     }
 
     @Override
     protected long[] keysUnlocked() {
-        return index.items().stream().mapToLong(item -> item.key).sorted().toArray();
+        return index.items().stream().mapToLong(item -> item.key).filter(key -> !removedKeys.contains(key)).sorted()
+                .toArray();
     }
 
     @Override
     protected long sizeUnlocked() {
-        return index.size();
+        return index.size() - removedKeys.size();
     }
 
     @Override
@@ -230,7 +254,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
             }
             out.writeObject(index);
         }
-        return new Payload(ByteBuffer.wrap(bytes.toByteArray()), index.size());
+        return new Payload(ByteBuffer.wrap(bytes.toByteArray()), sizeUnlocked());
     }
 
     /** A decoded payload: the graph and the keys of its tombstones. */
@@ -263,12 +287,15 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         if (!(decoded instanceof HnswIndex<?, ?, ?, ?> loaded)) {
             throw new CorruptIndexException(source, "the payload is not an hnswlib index");
         }
-        if (loaded.getDimensions() != options().dimensions() || loaded.size() != verified.header().entryCount()) {
-            throw new CorruptIndexException(source, "the hnswlib payload holds " + loaded.size() + " items of "
-                    + loaded.getDimensions() + " dimensions, the header announces "
+        HnswIndex<Long, float[], HnswItem, Float> graph = (HnswIndex<Long, float[], HnswItem, Float>) loaded;
+        long tombstonesInGraph = removed.stream().filter(key -> graph.get(key).isPresent()).count();
+        long live = graph.size() - tombstonesInGraph;
+        if (graph.getDimensions() != options().dimensions() || live != verified.header().entryCount()) {
+            throw new CorruptIndexException(source, "the hnswlib payload holds " + live + " live items of "
+                    + graph.getDimensions() + " dimensions, the header announces "
                     + verified.header().entryCount() + " of " + options().dimensions());
         }
-        return new Decoded((HnswIndex<Long, float[], HnswItem, Float>) loaded, removed);
+        return new Decoded(graph, removed);
     }
 
     @Override
@@ -276,7 +303,13 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         index = decoded.index();
         index.setEf(options().expansionSearch());
         removedKeys = decoded.removedKeys();
-        tombstones = removedKeys.size();
+        // A file from before tombstones stayed in the graph holds its removed keys as deleted hnswlib-core nodes,
+        // which its search cannot be trusted with: rebuild without them.
+        boolean legacy = removedKeys.stream().anyMatch(key -> index.get(key).isEmpty());
+        removedKeys.removeIf(key -> index.get(key).isEmpty());
+        if (legacy) {
+            rebuild();
+        }
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class Campaign {
             Scenario scenario = target.scenario();
             runs.add(new RunExecutor.RunSpec(scenario, target.engine(), spec.mode(), spec.seed(),
                     scenario.isKill() ? spec.kills() : Math.max(spec.cycles(), scenario.minCycles()),
-                    spec.operations(), 1500,
+                    scenario.isChurn() ? scenario.operations() : spec.operations(), 1500,
                     spec.withRules(), spec.workDir().resolve(scenario.name() + "-" + target.engine()),
                     spec.powerLoss()));
         }

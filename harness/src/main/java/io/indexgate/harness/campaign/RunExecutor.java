@@ -95,7 +95,7 @@ public final class RunExecutor {
             }
             faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT) || e.type().equals(Event.KILL)
                     || e.type().equals(Event.INTRUSION) || e.type().equals(Event.ROT)).count();
-            if (harnessError == null && faults == 0 && !spec.scenario().isKill()
+            if (harnessError == null && faults == 0 && !spec.scenario().isKill() && !spec.scenario().isChurn()
                     && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED) {
                 harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in "
                         + spec.cycles() + " cycles, so nothing was tested";

@@ -79,7 +79,8 @@ public final class ScenarioCatalog {
         }
         return new Scenario(name, descriptor.path("description").asText(""), kind,
                 descriptor.path("strikes").asText(""), rule, expected, descriptor.path("minCycles").asInt(1),
-                descriptor.hasNonNull("damage") ? descriptor.get("damage").textValue() : null);
+                descriptor.hasNonNull("damage") ? descriptor.get("damage").textValue() : null,
+                descriptor.path("operations").asInt(0));
     }
 
     private static String text(JsonNode descriptor, String field, String source) throws IOException {

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * and (6) every second process that tried to open the data directory while its owner held it was refused; (7) after
  * the index file was damaged at rest, the next recovery refused it with an {@code IndexLoadError} (rule 1 is then
  * not broken by the refusal, nor rule 2 by the damaged content) rather than loading it.
- * After each recovery the observed state becomes the known state. Not thread-safe; one instance per check.
+ * Rules 3 and 4 also hold for the running store: a child probes its engine against SQLite after every write and save and
+ * reports what differs ({@code probe}). After each recovery the observed state becomes the known state. Not thread-safe; one instance per check.
  */
 public final class Checker {
 
@@ -74,6 +75,9 @@ public final class Checker {
             case Event.RECOVERED -> recovered(event);
             case Event.FAULT -> faultedCycle = event.cycle();
             case Event.INTRUSION -> intrusion(event);
+            case Event.PROBE -> violations.add(new Violation(
+                    event.error().startsWith(Event.PROBE_UNREACHABLE) ? 3 : 4, event.cycle(), null,
+                    "the running store's engine, probed after an operation: " + event.error()));
             case Event.ROT -> indexRotted |= event.error() != null && event.error().startsWith(Event.ROT_INDEX);
             default -> {
             }

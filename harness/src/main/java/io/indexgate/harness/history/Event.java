@@ -10,7 +10,7 @@ import java.util.List;
  * {@code kill}, {@code exit}) and what a fault rule reported ({@code fault}). {@code recovered} carries the state a
  * restarted child found.
  *
- * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion, rot
+ * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion, rot, probe
  * @param cycle       the crash/restart cycle, from 0
  * @param op          the operation number (invoke, ok, fail)
  * @param function    upsert, delete, query or save (invoke)
@@ -36,6 +36,13 @@ public record Event(String type, int cycle, Long op, String function, List<Write
     public static final String INTRUSION = "intrusion";
     /** The parent damaged a file at rest between cycles; the detail starts with {@link #ROT_INDEX} or {@link #ROT_TEMP}. */
     public static final String ROT = "rot";
+    /**
+     * The child found its live engine inconsistent with SQLite when it probed after a write or save (no event when
+     * it was consistent); the detail starts with {@link #PROBE_UNREACHABLE} or {@link #PROBE_DIFFERS}.
+     */
+    public static final String PROBE = "probe";
+    public static final String PROBE_UNREACHABLE = "unreachable: ";
+    public static final String PROBE_DIFFERS = "differs: ";
     public static final String ROT_INDEX = "index ";
     public static final String ROT_TEMP = "temp ";
     /** The detail of an intrusion whose open was refused starts with this. */

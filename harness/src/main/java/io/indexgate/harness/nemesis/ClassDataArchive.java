@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * An AppCDS archive of the classes a child loads, made once per class path and JVM by a training child, so that
  * children start in about 0.6 s instead of 0.95 s (measured on a 2-core machine). Published with an atomic move, so
- * concurrent campaigns never see a half-written archive; if it cannot be made, children start without it (and the
- * training directory is kept for diagnosis; after a success it is deleted). Every build of the jars makes a new
- * archive, so only the {@value #KEPT} most recently used are kept.
+ * concurrent campaigns never see a half-written archive; if it cannot be made, children start without it and the
+ * training child's output stays beside where the archive would be ({@code <archive>.training.log}). The training
+ * directory is always deleted. Every build of the jars makes a new archive, so only the {@value #KEPT} most recently
+ * used are kept.
  */
 final class ClassDataArchive {
 
@@ -39,19 +40,24 @@ final class ClassDataArchive {
             Files.createDirectories(archive.getParent());
             Path training = Files.createTempDirectory(archive.getParent(), "training");
             Path temp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Path log = archive.resolveSibling(archive.getFileName() + ".training.log");
             Process process = new ProcessBuilder(List.of(javaExecutable, "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + temp, "-cp", classPath,
                     WorkloadMain.class.getName(), training.resolve("data").toString(), "hnswlib", "1", "0", "40"))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(training.resolve("training.log").toFile()).start();
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0 || !Files.exists(temp)) {
-                process.destroyForcibly();
-                System.err.println("indexgate: no class-data archive for child JVMs (see " + training
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean made = process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0 && Files.exists(temp);
+            process.destroyForcibly();
+            TempFiles.deleteTree(training);
+            if (!made) {
+                // A class path with directories (Maven's test class path) cannot be archived; say so once per
+                // archive in a log beside it, and leave no training directory behind.
+                Files.deleteIfExists(temp);
+                System.err.println("indexgate: no class-data archive for child JVMs (see " + log
                         + "); children start without it");
                 return null;
             }
             Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE);
-            TempFiles.deleteTree(training);
+            Files.deleteIfExists(log);
             pruneOlderThanTheNewest(archive.getParent());
             return archive;
         } catch (IOException e) {

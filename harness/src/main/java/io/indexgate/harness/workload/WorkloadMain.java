@@ -263,8 +263,27 @@ public final class WorkloadMain {
                 default -> collection.query(VectorQuery.nearest(operation.vectors().get(0), 5));
             }
             sink.accept(Event.ok(cycle, op));
+            if (!operation.function().equals(Event.QUERY)) {
+                probe(collection, cycle, sink);
+            }
         } catch (Exception e) {
             sink.accept(Event.fail(cycle, op, e.toString()));
+        }
+    }
+
+    /**
+     * Checks the live engine against SQLite after every completed write and save, and reports what differs: the
+     * engine of a running store must be as consistent as a recovered one, and probing it here, not only at restarts,
+     * catches an index that drops records on the way (a record unreachable for a few operations heals as easily as
+     * it breaks). On the workload's 48 records a probe costs well under a millisecond.
+     */
+    private static void probe(VectorCollection collection, int cycle, Consumer<Event> sink) {
+        ConsistencyReport consistency = collection.checkConsistency();
+        if (!consistency.unreachable().isEmpty()) {
+            sink.accept(Event.of(Event.PROBE, cycle, Event.PROBE_UNREACHABLE + consistency.unreachable()));
+        }
+        if (!consistency.contentDifferences(10).isEmpty()) {
+            sink.accept(Event.of(Event.PROBE, cycle, Event.PROBE_DIFFERS + consistency.contentDifferences(10)));
         }
     }
 

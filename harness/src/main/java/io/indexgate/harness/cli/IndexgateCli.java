@@ -240,6 +240,10 @@ public final class IndexgateCli {
                         counts[1]++;
                         System.err.println("operation " + event.op() + " failed: " + event.error());
                     }
+                    case Event.PROBE -> {
+                        counts[1]++;
+                        System.err.println("the engine disagrees with SQLite: " + event.error());
+                    }
                     case Event.RECOVERED -> counts[2] = event.recovery().records().size();
                     default -> {
                     }

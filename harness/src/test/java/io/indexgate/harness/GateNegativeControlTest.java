@@ -93,6 +93,24 @@ class GateNegativeControlTest {
     }
 
     @Test
+    void anIndexDirectoryCreatedWithoutForcingItsParentIsLostAtAPowerCutAndCaught() throws Exception {
+        Path noParentForce = Path.of(getClass().getResource("/rules/no-parent-force.btm").toURI());
+        assertEquals(0, powerCut("durable"), "the reference forces the parent of every directory it creates");
+        assertEquals(1, powerCut("lost", "--with-rule", noParentForce.toString()),
+                "without it the index directory, and the index in it, are gone after the cut");
+        assertTrue(Files.readString(directory.resolve("report-lost/verdict.json")).contains("NoSuchFileException"));
+    }
+
+    private int powerCut(String name, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--power-loss", "--scenario",
+                "halt-after-first-chunk", "--seed", "3", "--cycles", "2", "--ops", "12",
+                "--work-dir", directory.resolve("work-" + name).toString(),
+                "--report-dir", directory.resolve("report-" + name).toString()));
+        args.addAll(List.of(extra));
+        return IndexgateCli.execute(args.toArray(String[]::new));
+    }
+
+    @Test
     void aRuleThatNeverStrikesIsAHarnessFailureNotAPass() throws Exception {
         Path rule = Files.writeString(directory.resolve("never.btm"), String.join("\n",
                 "RULE never", "CLASS io.indexgate.persist.AtomicIndexWriter", "METHOD moveIntoPlace", "AT ENTRY",

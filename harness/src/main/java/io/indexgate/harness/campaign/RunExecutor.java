@@ -61,6 +61,7 @@ public final class RunExecutor {
         long started = System.nanoTime();
         List<Event> history = Collections.synchronizedList(new ArrayList<>());
         String harnessError = null;
+        boolean neverStruck = false;
         int faults = 0;
         try {
             Files.createDirectories(spec.runDirectory());
@@ -95,11 +96,8 @@ public final class RunExecutor {
             }
             faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT) || e.type().equals(Event.KILL)
                     || e.type().equals(Event.INTRUSION) || e.type().equals(Event.ROT)).count();
-            if (harnessError == null && faults == 0 && !spec.scenario().isKill() && !spec.scenario().isChurn()
-                    && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED) {
-                harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in "
-                        + spec.cycles() + " cycles, so nothing was tested";
-            }
+            neverStruck = harnessError == null && faults == 0 && !spec.scenario().isKill()
+                    && !spec.scenario().isChurn() && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED;
             Histories.write(spec.runDirectory().resolve("history.jsonl"), history);
         } catch (IOException | RuntimeException e) {
             harnessError = "the harness failed: " + e;
@@ -108,6 +106,11 @@ public final class RunExecutor {
             harnessError = "interrupted";
         }
         List<Violation> violations = harnessError == null ? Checker.check(history) : List.of();
+        if (neverStruck && violations.isEmpty()) {
+            // Nothing was tested. (A violation found all the same, before the fault had its chance, is one.)
+            harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in " + spec.cycles()
+                    + " cycles, so nothing was tested";
+        }
         int restarts = (int) history.stream().filter(e -> e.type().equals(Event.START)).count() - 1;
         int operations = (int) history.stream().filter(e -> e.type().equals(Event.INVOKE)).count();
         return new RunResult(spec.scenario().name(), spec.engine(), spec.mode().cliName(), spec.seed(),

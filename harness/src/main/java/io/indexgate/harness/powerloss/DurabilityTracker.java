@@ -10,8 +10,10 @@ import java.util.TreeMap;
 
 /**
  * Knows which inode each file of the volatile view is, and turns forces into durable state: forcing a file makes its
- * current bytes durable under its inode; forcing a directory makes its current name-to-inode listing durable. Creating,
- * renaming and deleting files change only the volatile view. Thread-safe.
+ * current bytes durable under its inode; forcing a directory makes its current listing durable: its files' names and
+ * inodes, and its subdirectories' names (as {@link DurableState#DIRECTORY}). Creating, renaming and deleting files
+ * and creating directories change only the volatile view: a new directory, like a new file, survives a cut only once
+ * its parent has been forced. Thread-safe.
  */
 final class DurabilityTracker {
 
@@ -63,7 +65,7 @@ final class DurabilityTracker {
         durable.forceListing(absolute.toString(), entries);
     }
 
-    synchronized void directoryCreated(Path directory) throws IOException {
-        durable.directoryCreated(directory.toAbsolutePath().toString());
+    synchronized void directoryCreated(Path directory) {
+        inodes.put(directory.toAbsolutePath(), DurableState.DIRECTORY);
     }
 }

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * What survives a simulated power cut, kept on the real disk: the last forced bytes of each file (by inode) and the
- * last forced listing of each directory (name to inode). Each update replaces one real file by an atomic rename, so a
+ * last forced listing of each directory (name to inode, {@value #DIRECTORY} for a subdirectory). The root always
+ * exists; any other directory exists after a cut only if its parent's durable listing names it. Each update replaces one real file by an atomic rename, so a
  * process killed in the middle of an update never leaves the simulation's own state torn. Not thread-safe: the
  * {@link DurabilityTracker} serializes access.
  */
@@ -54,12 +55,8 @@ final class DurableState {
         listings = updated;
     }
 
-    /** A directory that was created: directories are durable at once in this model (a stated limit). */
-    void directoryCreated(String directory) throws IOException {
-        if (!listings.containsKey(directory)) {
-            forceListing(directory, new TreeMap<>());
-        }
-    }
+    /** The inode a listing gives a subdirectory: a directory's entry in its parent, not a file's content. */
+    static final long DIRECTORY = -1;
 
     private Path inodeFile(long inode) {
         return root.resolve("inodes").resolve(Long.toHexString(inode));

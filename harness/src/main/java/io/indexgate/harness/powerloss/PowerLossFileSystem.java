@@ -24,10 +24,11 @@ import java.util.TreeMap;
  * what a machine sees after a power cut: a process that dies (halt, SIGKILL) and a new one that opens the same durable
  * directory is the simulated cut.
  *
- * <p>Limits of the model: directories themselves are durable as soon as they are created; a forced file is durable
- * whole (real disks can persist part of an unforced write, which the pessimistic model drops); unforced data never
- * survives (the reordered model, where any prefix-closed subset of unforced operations survives, is not built).
- * Only {@code java.nio.file} is simulated; {@code toFile()} fails.
+ * <p>Directories are tracked like files: a new directory's entry in its parent is durable only once the parent is
+ * forced. Limits of the model: a forced file is durable whole (real disks can persist part of an unforced write,
+ * which the pessimistic model drops); unforced data never survives (the reordered model, where any prefix-closed
+ * subset of unforced operations survives, is not built). Only {@code java.nio.file} is simulated; {@code toFile()}
+ * fails.
  */
 public final class PowerLossFileSystem extends FileSystem {
 
@@ -46,16 +47,32 @@ public final class PowerLossFileSystem extends FileSystem {
         DurableState durable = new DurableState(durableDirectory);
         FileSystem view = Jimfs.newFileSystem(Configuration.unix());
         DurabilityTracker tracker = new DurabilityTracker(durable);
-        for (Map.Entry<String, TreeMap<String, Long>> listing : durable.listings().entrySet()) {
-            Path directory = Files.createDirectories(view.getPath(listing.getKey()));
-            for (Map.Entry<String, Long> entry : listing.getValue().entrySet()) {
-                Path file = directory.resolve(entry.getKey());
+        restore(durable, tracker, view.getPath("/"));
+        return new PowerLossFileSystem(view, tracker);
+    }
+
+    /**
+     * Rebuilds {@code directory} (which exists) from its durable listing: its files with their forced bytes (empty if
+     * never forced), its subdirectories recursively. A directory whose entry was never forced in its parent is not
+     * reached, whatever its own listing says.
+     */
+    private static void restore(DurableState durable, DurabilityTracker tracker, Path directory) throws IOException {
+        TreeMap<String, Long> listing = durable.listings().get(directory.toString());
+        if (listing == null) {
+            return;
+        }
+        for (Map.Entry<String, Long> entry : listing.entrySet()) {
+            Path child = directory.resolve(entry.getKey());
+            if (entry.getValue() == DurableState.DIRECTORY) {
+                Files.createDirectory(child);
+                tracker.directoryCreated(child);
+                restore(durable, tracker, child);
+            } else {
                 byte[] content = durable.content(entry.getValue());
-                Files.write(file, content == null ? new byte[0] : content);
-                tracker.restored(file, entry.getValue());
+                Files.write(child, content == null ? new byte[0] : content);
+                tracker.restored(child, entry.getValue());
             }
         }
-        return new PowerLossFileSystem(view, tracker);
     }
 
     FileSystem volatileView() {

@@ -39,8 +39,11 @@ class PowerLossFileSystemTest {
     @TempDir
     Path durable;
 
+    /** {@code /indexes}, created durably: its entry in the root forced. */
     private Path directory(PowerLossFileSystem fileSystem) throws IOException {
-        return Files.createDirectories(fileSystem.getPath("/indexes"));
+        Path directory = Files.createDirectories(fileSystem.getPath("/indexes"));
+        AtomicIndexWriter.forceDirectory(directory.getParent());
+        return directory;
     }
 
     /** A power cut: the volatile view is gone, the next process sees the durable state. */
@@ -67,6 +70,24 @@ class PowerLossFileSystemTest {
         AtomicIndexWriter.forceDirectory(file.getParent());
         fileSystem = cut(fileSystem);
         assertArrayEquals(new byte[0], Files.readAllBytes(fileSystem.getPath("/indexes/a")));
+    }
+
+    @Test
+    void aNewDirectoryWhoseParentWasNotForcedIsGoneWithEverythingInIt() throws IOException {
+        PowerLossFileSystem fileSystem = PowerLossFileSystem.open(durable);
+        Path created = Files.createDirectories(fileSystem.getPath("/indexes"));
+        write(created.resolve("a"), new byte[] {1}, true);
+        AtomicIndexWriter.forceDirectory(created);
+        fileSystem = cut(fileSystem);
+        assertFalse(Files.exists(fileSystem.getPath("/indexes")), "its entry in / was never forced");
+
+        created = Files.createDirectories(fileSystem.getPath("/indexes"));
+        write(created.resolve("a"), new byte[] {1}, true);
+        AtomicIndexWriter.forceDirectory(created);
+        AtomicIndexWriter.forceDirectory(created.getParent());
+        fileSystem = cut(fileSystem);
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(fileSystem.getPath("/indexes/a")),
+                "with the parent forced, the directory and its forced entries survive");
     }
 
     @Test

@@ -101,6 +101,20 @@ class GateNegativeControlTest {
         assertTrue(Files.readString(directory.resolve("report-lost/verdict.json")).contains("NoSuchFileException"));
     }
 
+    @Test
+    void aFailedForceFollowedByACutLosesNothingAndASavePathThatIgnoresItIsCaught() throws Exception {
+        assertEquals(0, IndexgateCli.execute("run", "--power-loss", "--scenario", "eio-on-force-then-cut",
+                "--scenario", "dir-force-fails-then-cut", "--seed", "3", "--cycles", "1", "--ops", "24",
+                "--work-dir", directory.resolve("work-fsyncgate").toString(),
+                "--report-dir", directory.resolve("report-fsyncgate").toString()),
+                "the reference commits nothing whose force failed");
+        Path ignoring = Path.of(getClass().getResource("/rules/ignore-failed-force.btm").toURI());
+        assertEquals(1, IndexgateCli.execute("run", "--power-loss", "--rule", ignoring.toString(), "--seed", "3",
+                "--cycles", "1", "--ops", "24", "--work-dir", directory.resolve("work-ignoring").toString(),
+                "--report-dir", directory.resolve("report-ignoring").toString()),
+                "a save path that ignores a failed force commits a name over bytes that never reached the disk");
+    }
+
     private int powerCut(String name, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("run", "--power-loss", "--scenario",
                 "halt-after-first-chunk", "--seed", "3", "--cycles", "2", "--ops", "12",

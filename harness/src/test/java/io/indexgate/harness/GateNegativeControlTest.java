@@ -23,10 +23,21 @@ class GateNegativeControlTest {
     @TempDir
     Path directory;
 
+    /** {@code indexgate run ARGS} with work and report directories named after {@code name}; its exit code. */
+    private int campaign(String name, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("run"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--work-dir", directory.resolve("work-" + name).toString(),
+                "--report-dir", directory.resolve("report-" + name).toString()));
+        return IndexgateCli.execute(command.toArray(String[]::new));
+    }
+
+    private Path rule(String name) throws java.net.URISyntaxException {
+        return Path.of(getClass().getResource("/rules/" + name).toURI());
+    }
+
     private int run(String mode) {
-        return IndexgateCli.execute("run", "--scenario", "halt-after-first-chunk", "--mode", mode, "--seed", "11",
-                "--cycles", "2", "--work-dir", directory.resolve("work-" + mode).toString(),
-                "--report-dir", directory.resolve("report-" + mode).toString());
+        return campaign(mode, "--scenario", "halt-after-first-chunk", "--mode", mode, "--seed", "11", "--cycles", "2");
     }
 
     @Test
@@ -47,9 +58,8 @@ class GateNegativeControlTest {
 
     @Test
     void aSecondOpenerIsRefusedAndRemovingTheOwnerLockIsCaught() throws Exception {
-        Path noLock = Path.of(getClass().getResource("/rules/no-owner-lock.btm").toURI());
         assertEquals(0, secondOpener("locked"), "with the owner lock every intruder is refused");
-        assertEquals(1, secondOpener("unlocked", "--with-rule", noLock.toString()),
+        assertEquals(1, secondOpener("unlocked", "--with-rule", rule("no-owner-lock.btm").toString()),
                 "without it the gate must see the second owner");
         List<Event> history = Histories.read(directory.resolve("work-unlocked/second-opener-hnswlib/history.jsonl"));
         assertTrue(history.stream().anyMatch(e -> e.type().equals(Event.INTRUSION)
@@ -60,27 +70,24 @@ class GateNegativeControlTest {
     }
 
     private int secondOpener(String name, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--scenario", "second-opener", "--seed", "5",
-                "--cycles", "2", "--ops", "12", "--work-dir", directory.resolve("work-" + name).toString(),
-                "--report-dir", directory.resolve("report-" + name).toString()));
+        List<String> args = new java.util.ArrayList<>(List.of("--scenario", "second-opener", "--seed", "5",
+                "--cycles", "2", "--ops", "12"));
         args.addAll(List.of(extra));
-        return IndexgateCli.execute(args.toArray(String[]::new));
+        return campaign(name, args.toArray(String[]::new));
     }
 
     @Test
     void damageAtRestIsRefusedAndALoaderThatSkipsVerificationIsCaught() throws Exception {
-        assertEquals(0, IndexgateCli.execute("run", "--scenario", "rot-bitflip-index", "--scenario", "rot-zero-index",
-                "--seed", "4", "--cycles", "2", "--ops", "12", "--work-dir", directory.resolve("rot").toString(),
-                "--report-dir", directory.resolve("report-rot").toString()), "the reference refuses damaged files");
+        assertEquals(0, campaign("rot", "--scenario", "rot-bitflip-index", "--scenario", "rot-zero-index",
+                "--seed", "4", "--cycles", "2", "--ops", "12"), "the reference refuses damaged files");
         // Whether one flipped bit or zeroed range still decodes depends on where it lands (the graph's layout varies
         // from run to run), so the trusting loader gets several seeded tries; one silent load fails the campaign.
-        Path trusting = Path.of(getClass().getResource("/rules/skip-verification.btm").toURI());
+        Path trusting = rule("skip-verification.btm");
         int caught = 0;
         for (int seed = 1; seed <= 8 && caught == 0; seed++) {
-            int exit = IndexgateCli.execute("run", "--scenario", "rot-bitflip-index", "--scenario", "rot-zero-index",
-                    "--seed", Integer.toString(seed), "--cycles", "1", "--ops", "12", "--with-rule", trusting.toString(),
-                    "--work-dir", directory.resolve("trusting-" + seed).toString(),
-                    "--report-dir", directory.resolve("report-trusting-" + seed).toString());
+            int exit = campaign("trusting-" + seed, "--scenario", "rot-bitflip-index", "--scenario",
+                    "rot-zero-index", "--seed", Integer.toString(seed), "--cycles", "1", "--ops", "12",
+                    "--with-rule", trusting.toString());
             assertTrue(exit == 0 || exit == 1, "seed " + seed + ": exit " + exit);
             if (exit == 1) {
                 caught = seed;
@@ -94,34 +101,27 @@ class GateNegativeControlTest {
 
     @Test
     void anIndexDirectoryCreatedWithoutForcingItsParentIsLostAtAPowerCutAndCaught() throws Exception {
-        Path noParentForce = Path.of(getClass().getResource("/rules/no-parent-force.btm").toURI());
         assertEquals(0, powerCut("durable"), "the reference forces the parent of every directory it creates");
-        assertEquals(1, powerCut("lost", "--with-rule", noParentForce.toString()),
+        assertEquals(1, powerCut("lost", "--with-rule", rule("no-parent-force.btm").toString()),
                 "without it the index directory, and the index in it, are gone after the cut");
         assertTrue(Files.readString(directory.resolve("report-lost/verdict.json")).contains("NoSuchFileException"));
     }
 
     @Test
     void aFailedForceFollowedByACutLosesNothingAndASavePathThatIgnoresItIsCaught() throws Exception {
-        assertEquals(0, IndexgateCli.execute("run", "--power-loss", "--scenario", "eio-on-force-then-cut",
-                "--scenario", "dir-force-fails-then-cut", "--seed", "3", "--cycles", "1", "--ops", "24",
-                "--work-dir", directory.resolve("work-fsyncgate").toString(),
-                "--report-dir", directory.resolve("report-fsyncgate").toString()),
+        assertEquals(0, campaign("fsyncgate", "--power-loss", "--scenario", "eio-on-force-then-cut", "--scenario",
+                "dir-force-fails-then-cut", "--seed", "3", "--cycles", "1", "--ops", "24"),
                 "the reference commits nothing whose force failed");
-        Path ignoring = Path.of(getClass().getResource("/rules/ignore-failed-force.btm").toURI());
-        assertEquals(1, IndexgateCli.execute("run", "--power-loss", "--rule", ignoring.toString(), "--seed", "3",
-                "--cycles", "1", "--ops", "24", "--work-dir", directory.resolve("work-ignoring").toString(),
-                "--report-dir", directory.resolve("report-ignoring").toString()),
+        assertEquals(1, campaign("ignoring", "--power-loss", "--rule", rule("ignore-failed-force.btm").toString(),
+                "--seed", "3", "--cycles", "1", "--ops", "24"),
                 "a save path that ignores a failed force commits a name over bytes that never reached the disk");
     }
 
     private int powerCut(String name, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--power-loss", "--scenario",
-                "halt-after-first-chunk", "--seed", "3", "--cycles", "2", "--ops", "12",
-                "--work-dir", directory.resolve("work-" + name).toString(),
-                "--report-dir", directory.resolve("report-" + name).toString()));
+        List<String> args = new java.util.ArrayList<>(List.of("--power-loss", "--scenario", "halt-after-first-chunk",
+                "--seed", "3", "--cycles", "2", "--ops", "12"));
         args.addAll(List.of(extra));
-        return IndexgateCli.execute(args.toArray(String[]::new));
+        return campaign(name, args.toArray(String[]::new));
     }
 
     @Test
@@ -129,8 +129,6 @@ class GateNegativeControlTest {
         Path rule = Files.writeString(directory.resolve("never.btm"), String.join("\n",
                 "RULE never", "CLASS io.indexgate.persist.AtomicIndexWriter", "METHOD moveIntoPlace", "AT ENTRY",
                 "IF false", "DO io.indexgate.harness.workload.Faults.halt(\"never\")", "ENDRULE", ""));
-        assertEquals(2, IndexgateCli.execute("run", "--rule", rule.toString(), "--cycles", "1", "--seed", "3",
-                "--work-dir", directory.resolve("work").toString(),
-                "--report-dir", directory.resolve("report").toString()));
+        assertEquals(2, campaign("never", "--rule", rule.toString(), "--cycles", "1", "--seed", "3"));
     }
 }

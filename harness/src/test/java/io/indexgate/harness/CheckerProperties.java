@@ -77,6 +77,14 @@ class CheckerProperties {
     }
 
     @Test
+    void aProbeOfTheRunningEngineThatFoundADifferenceIsAViolation() {
+        Event start = recovered(0, RecoveryReport.ABSENT, Map.of());
+        assertRule(3, Checker.check(List.of(start, Event.of(Event.PROBE, 0, Event.PROBE_UNREACHABLE + "[u1]"))));
+        assertRule(4, Checker.check(List.of(start, Event.of(Event.PROBE, 0,
+                Event.PROBE_DIFFERS + "[1 records missing from the engine: [u1]]"))));
+    }
+
+    @Test
     void aDamagedIndexMustBeRefusedWithAnIndexLoadErrorNotLoaded() {
         Event rot = Event.of(Event.ROT, 0, Event.ROT_INDEX + "x.index: bit 3 of byte 99 flipped");
         RecoveryReport refused = new RecoveryReport(false, "io.indexgate.store.IndexLoadError: checksum mismatch",

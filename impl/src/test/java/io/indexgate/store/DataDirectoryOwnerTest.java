@@ -27,6 +27,10 @@ class DataDirectoryOwnerTest {
     @TempDir
     Path data;
 
+    /** The killed owner's temp directory, removed by JUnit. */
+    @TempDir
+    Path ownerTemp;
+
     @Test
     void aSecondOpenInTheSameJvmIsRefusedUntilTheOwnerCloses() {
         SQLiteVectorStore owner = SQLiteVectorStore.open(data);
@@ -57,9 +61,11 @@ class DataDirectoryOwnerTest {
 
     @Test
     void anotherProcessIsRefusedWhileTheOwnerLivesAndTheLockDiesWithItsProcess() throws Exception {
+        // The owner is killed, so whatever it extracts into its temp directory (sqlite-jdbc's library) must go to a
+        // directory this test removes, not to the machine's.
         Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OwnerMain.class.getName(), data.toString())
-                .redirectErrorStream(true).start();
+                "-Djava.io.tmpdir=" + ownerTemp, "-cp", System.getProperty("java.class.path"),
+                OwnerMain.class.getName(), data.toString()).redirectErrorStream(true).start();
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(owner.getInputStream(),
                     StandardCharsets.UTF_8));

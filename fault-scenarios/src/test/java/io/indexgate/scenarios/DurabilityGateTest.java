@@ -16,6 +16,7 @@ import io.indexgate.harness.campaign.ScenarioCatalog;
 import io.indexgate.harness.campaign.Targets;
 import io.indexgate.harness.nemesis.ChildLauncher;
 import io.indexgate.harness.nemesis.ChildProcesses;
+import io.indexgate.harness.powerloss.PowerLossModel;
 import io.indexgate.persist.PersistenceMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,10 +67,11 @@ class DurabilityGateTest {
                         || scenario.expectation(mode) != scenario.expectation(PersistenceMode.ATOMIC))
                 .toList();
         Path modeWork = work.resolve(mode.cliName());
-        List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode, true, List.of(), false,
+        List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode, true, List.of(), PowerLossModel.NONE,
                 launcher, modeWork);
         return run(new CampaignSpec(targets, mode, SEED, 1, KILLS, OPERATIONS, List.of(), modeWork,
-                Path.of("target", "indexgate-report", mode.cliName()).toAbsolutePath(), PARALLEL, 1, 1, false));
+                Path.of("target", "indexgate-report", mode.cliName()).toAbsolutePath(), PARALLEL, 1, 1,
+                PowerLossModel.NONE));
     }
 
     static CampaignResult run(CampaignSpec spec) throws Exception {

@@ -162,6 +162,39 @@ class CheckerProperties {
                 List.of()));
     }
 
+    /** A copy of the last recovery, inserted before it as a crash state, changed by {@code change}. */
+    private static List<Event> withCrashStateBeforeLastRecovery(List<Event> history,
+                                                                UnaryOperator<RecoveryReport> change) {
+        List<Event> altered = new ArrayList<>(history);
+        for (int i = altered.size() - 1; i >= 0; i--) {
+            Event event = altered.get(i);
+            if (event.type().equals(Event.RECOVERED)) {
+                altered.add(i, Event.crashState(event.cycle(), "1/1 (test)", change.apply(event.recovery())));
+                return altered;
+            }
+        }
+        throw new AssertionError("no recovery in the history");
+    }
+
+    @Property(tries = 100)
+    void aCrashStateIsJudgedLikeARecoveryWithoutChangingWhatIsKnown(@ForAll long seed) {
+        List<Event> history = new HistorySimulator(seed).generate(3, 25);
+        // A crash state that found what the recovery found is valid, and the run stays valid.
+        assertEquals(List.of(), Checker.check(withCrashStateBeforeLastRecovery(history, report -> report)));
+        // One whose index no save wrote, or that did not open, is a violation that names the crash state.
+        List<Violation> violations = Checker.check(withCrashStateBeforeLastRecovery(history, report ->
+                new RecoveryReport(false, "IndexLoadError: torn", "unreadable: torn", Map.of(), List.of(), List.of(),
+                        List.of(), List.of())));
+        assertRule(1, violations);
+        assertRule(2, violations);
+        assertTrue(violations.stream().allMatch(v -> v.message().startsWith("in crash state 1/1 (test)")),
+                violations.toString());
+        // And it does not become the known state: had it, the (correct) recovery after it would be flagged too.
+        List<Violation> lost = Checker.check(withCrashStateBeforeLastRecovery(history, report ->
+                withRecords(report, Map.of())));
+        assertTrue(lost.stream().allMatch(v -> v.message().startsWith("in crash state")), lost.toString());
+    }
+
     private static RecoveryReport withRecords(RecoveryReport report, Map<String, String> records) {
         return new RecoveryReport(report.opened(), report.openError(), report.indexFingerprint(), records,
                 report.notFoundByExactQuery(), report.engineMismatches(), report.tempsBeforeOpen(),

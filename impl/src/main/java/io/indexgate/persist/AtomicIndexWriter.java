@@ -67,6 +67,13 @@ public final class AtomicIndexWriter {
             deleteTempAfterFailure(temp, e);
             throw new IndexSaveException(target, step, e);
         }
+        if (mode == PersistenceMode.ATOMIC_FORCE_AFTER_RENAME) {
+            try {
+                forceAfterMove(target);
+            } catch (IOException | RuntimeException e) {
+                throw new IndexSaveException(target, SaveStep.FORCE_FILE, e);
+            }
+        }
         if (mode.syncsDirectory()) {
             try {
                 forceDirectory(parentOf(target));
@@ -112,6 +119,13 @@ public final class AtomicIndexWriter {
 
     static void forceFile(FileChannel channel) throws IOException {
         channel.force(true);
+    }
+
+    /** The negative control {@link PersistenceMode#ATOMIC_FORCE_AFTER_RENAME}: the file is forced under its new name. */
+    static void forceAfterMove(Path target) throws IOException {
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ)) {
+            forceFile(channel);
+        }
     }
 
     static void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -20,12 +20,13 @@ import java.util.List;
  * @param parallel    runs at once
  * @param shardIndex  this shard, from 1
  * @param shardCount  shards in all
- * @param powerLoss   whether the children's index directory is on the power-loss simulation, so that every halt and
+ * @param powerLoss   the power-loss model; under a simulated one the children's index directory is on the power-loss simulation, so that every halt and
  *                    kill is a power cut
  */
 public record CampaignSpec(List<Target> targets, PersistenceMode mode, long seed,
                            int cycles, int kills, int operations, List<Path> withRules, Path workDir,
-                           Path reportDir, int parallel, int shardIndex, int shardCount, boolean powerLoss) {
+                           Path reportDir, int parallel, int shardIndex, int shardCount,
+                           io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
 
     /** One scenario on one engine. */
     public record Target(Scenario scenario, String engine) {

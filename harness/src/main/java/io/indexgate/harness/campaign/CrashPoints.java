@@ -85,7 +85,7 @@ public final class CrashPoints {
         Files.createDirectories(directory);
         Path rules = Files.writeString(directory.resolve("trace.btm"), tracingRules());
         ChildLauncher.ChildSpec spec = new ChildLauncher.ChildSpec(directory.resolve("data"), engine, mode, 1, 0,
-                40, List.of(rules), 1, false);
+                40, List.of(rules), 1, io.indexgate.harness.powerloss.PowerLossModel.NONE);
         Path log = directory.resolve("trace.log");
         Process process = launcher.start(spec, log, null);
         List<Point> points = new ArrayList<>();
@@ -200,11 +200,25 @@ public final class CrashPoints {
      * The scenarios of a traced save: a halt before and after every call, and a torn write for every write. Under a
      * simulated power loss (a cut from the second save on) every point of ATOMIC must be valid, and every point of a
      * weaker mode invalid: without the directory force the index's name never becomes durable, without the file
-     * force its durable name points at bytes that never reached the disk, and DIRECT does neither.
+     * force its durable name points at bytes that never reached the disk, and DIRECT does neither. The exception is
+     * {@link PersistenceMode#ATOMIC_FORCE_AFTER_RENAME}, whose file force comes after the rename: only a reordering
+     * file system can persist the rename before the data, so it is valid everywhere under the pessimistic model and
+     * invalid under {@link io.indexgate.harness.powerloss.PowerLossModel#REORDER} at the points from the rename to
+     * that force.
      */
     public static List<Scenario> scenarios(String engine, PersistenceMode mode, List<Point> points,
-                                           boolean powerLoss) {
+                                           io.indexgate.harness.powerloss.PowerLossModel model) {
+        boolean powerLoss = model.simulated();
         List<Scenario> scenarios = new ArrayList<>();
+        int move = -1;
+        int lateForce = -1;
+        for (int i = 0; i < points.size(); i++) {
+            if (points.get(i).call().endsWith("Files.move") && move < 0) {
+                move = i;
+            } else if (move >= 0 && lateForce < 0 && points.get(i).call().endsWith("FileChannel.force")) {
+                lateForce = i;
+            }
+        }
         int firstTorn = -1;
         int lastWrite = -1;
         for (int i = 0; i < points.size(); i++) {
@@ -221,20 +235,36 @@ public final class CrashPoints {
             // In DIRECT mode the target is torn after its open (which truncates it) until its last write completes.
             boolean tornBefore = firstTorn >= 0 && i > firstTorn && i <= lastWrite;
             boolean tornAfter = firstTorn >= 0 && i >= firstTorn && i < lastWrite;
-            boolean lost = powerLoss && mode != PersistenceMode.ATOMIC;
-            scenarios.add(halt(engine, mode, ++number, "before", point, powerLoss ? lost : tornBefore, powerLoss));
-            scenarios.add(halt(engine, mode, ++number, "after", point, powerLoss ? lost : tornAfter, powerLoss));
+            boolean lost = powerLoss && mode != PersistenceMode.ATOMIC
+                    && mode != PersistenceMode.ATOMIC_FORCE_AFTER_RENAME;
+            if (model == io.indexgate.harness.powerloss.PowerLossModel.REORDER
+                    && mode == PersistenceMode.ATOMIC_FORCE_AFTER_RENAME) {
+                // The rename is pending and the data unforced from just after the move to just before the force.
+                scenarios.add(halt(engine, mode, ++number, "before", point, i > move && i <= lateForce, model));
+                scenarios.add(halt(engine, mode, ++number, "after", point, i >= move && i < lateForce, model));
+                if (point.isWrite()) {
+                    scenarios.add(halt(engine, mode, ++number, "torn", point, i > move && i < lateForce, model));
+                }
+                continue;
+            }
+            scenarios.add(halt(engine, mode, ++number, "before", point, powerLoss ? lost : tornBefore, model));
+            scenarios.add(halt(engine, mode, ++number, "after", point, powerLoss ? lost : tornAfter, model));
             if (point.isWrite()) {
                 scenarios.add(halt(engine, mode, ++number, "torn", point, powerLoss ? lost : firstTorn >= 0,
-                        powerLoss));
+                        model));
             }
         }
         return scenarios;
     }
 
     private static Scenario halt(String engine, PersistenceMode mode, int number, String when, Point point,
-                                 boolean torn, boolean powerLoss) {
-        String name = String.format("point-%s%s-%s-%02d-%s-%s", powerLoss ? "powerloss-" : "", mode.cliName(), engine,
+                                 boolean torn, io.indexgate.harness.powerloss.PowerLossModel model) {
+        boolean powerLoss = model.simulated();
+        String name = String.format("point-%s%s-%s-%02d-%s-%s", switch (model) {
+            case NONE -> "";
+            case PESSIMISTIC -> "powerloss-";
+            case REORDER -> "reorder-";
+        }, mode.cliName(), engine,
                 number, when, point.label());
         String strike = "readCounter(\"saves\") == " + FAULTS + ".strikeAt() AND incrementCounter(\"" + name
                 + "\") == " + point.occurrence();
@@ -254,7 +284,7 @@ public final class CrashPoints {
             expected.put(other, Expectation.UNREACHED);
         }
         expected.put(mode, torn ? Expectation.INVALID : Expectation.VALID);
-        return new Scenario(name, (powerLoss ? "power cut " : "halt ") + when + " " + point.call() + " in " + point.owner() + "."
+        return new Scenario(name, (powerLoss ? "power cut (" + model.cliName() + ") " : "halt ") + when + " " + point.call() + " in " + point.owner() + "."
                 + point.method() + " (occurrence " + point.occurrence() + " in the save), " + engine + " engine, "
                 + mode.cliName() + " mode", Scenario.HALT, point.label() + ", " + when, rule, expected, 1);
     }

@@ -42,6 +42,11 @@ public final class Reports {
         result.coverage().forEach((engine, counts) -> out.printf(Locale.ROOT,
                 "crash-point coverage on %s: %d of %d enumerated points exercised (%.0f%%)%n", engine, counts[0],
                 counts[1], 100.0 * counts[0] / counts[1]));
+        int crashStates = result.runs().stream().mapToInt(RunResult::crashStates).sum();
+        if (crashStates > 0) {
+            out.printf(Locale.ROOT, "reordering power-loss model: %d crash states recovered and checked beside the "
+                    + "ones the runs went on from%n", crashStates);
+        }
         out.printf(Locale.ROOT, "%d runs, %d cycles in %.1f s: %.0f crash-restart-check cycles per minute "
                         + "(%.0f ms per cycle per run); seed %d%n", result.runs().size(), result.cycles(),
                 result.millis() / 1000.0, result.cyclesPerMinute(), result.millisPerCycle(), result.seed());

@@ -6,6 +6,8 @@ import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.nemesis.ChildLauncher;
 import io.indexgate.harness.nemesis.MediaFaults;
+import io.indexgate.harness.powerloss.CrashStates;
+import io.indexgate.harness.powerloss.PowerLossModel;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.store.SQLiteVectorStore;
 import io.indexgate.persist.PersistenceMode;
@@ -49,12 +51,12 @@ public final class RunExecutor {
      * @param killWindowMs for kill scenarios, the moment of the kill is drawn from [0, this) after the start
      * @param extraRules   rule files loaded into every child on top of the scenario's own
      * @param runDirectory where the data, history and logs go (created)
-     * @param powerLoss    whether every halt or kill is a simulated power cut (strikes then start at the second
+     * @param powerLoss    the power-loss model: under a simulated one every halt or kill is a power cut (strikes then start at the second
      *                     save, so that a committed index is at stake)
      */
     public record RunSpec(Scenario scenario, String engine, PersistenceMode mode, long seed, int cycles,
                           int operations, int killWindowMs, List<Path> extraRules, Path runDirectory,
-                          boolean powerLoss) {
+                          io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
     }
 
     public RunResult execute(RunSpec spec) {
@@ -75,7 +77,7 @@ public final class RunExecutor {
             SplittableRandom random = new SplittableRandom(spec.seed());
             for (int cycle = 0; cycle <= spec.cycles(); cycle++) {
                 boolean last = cycle == spec.cycles();
-                int strikeAt = (spec.powerLoss() ? 2 : 1) + random.nextInt(spec.powerLoss() ? 3 : 4);
+                int strikeAt = (spec.powerLoss().simulated() ? 2 : 1) + random.nextInt(spec.powerLoss().simulated() ? 3 : 4);
                 long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
                 boolean intrude = spec.scenario().isIntrusion() && !last;
                 ChildLauncher.ChildSpec child = new ChildLauncher.ChildSpec(data, spec.engine(), spec.mode(),
@@ -116,7 +118,7 @@ public final class RunExecutor {
         return new RunResult(spec.scenario().name(), spec.engine(), spec.mode().cliName(), spec.seed(),
                 spec.scenario().expectation(spec.mode()), faults, Math.max(0, restarts), operations, violations,
                 harnessError, spec.runDirectory().toString(), (System.nanoTime() - started) / 1_000_000,
-                spec.powerLoss());
+                spec.powerLoss(), (int) history.stream().filter(e -> e.type().equals(Event.CRASH_STATE)).count());
     }
 
     /** Runs one child to its end; returns a harness problem, or null. */
@@ -174,7 +176,18 @@ public final class RunExecutor {
     /** Damages the index file or a temp at rest, as the scenario says, at a position drawn from the seed and cycle. */
     private static void rot(RunSpec spec, Path data, int cycle, List<Event> history, long runStarted)
             throws IOException {
-        Path indexDirectory = WorkloadMain.indexDirectory(data, spec.powerLoss());
+        PowerLossModel model = spec.powerLoss();
+        if (model == PowerLossModel.REORDER) {
+            // The rot damages the file at rest, so the cut must be settled first: one of its crash states, from the
+            // seed, becomes the durable state (no exploration: the rot, not the cut, is under test here).
+            String settled = CrashStates.settle(data.resolve(WorkloadMain.DURABLE), spec.seed() * 31 + cycle);
+            if (settled != null) {
+                record(history, Event.of(Event.SETTLED, cycle, settled),
+                        runStarted);
+            }
+        }
+        Path indexDirectory = WorkloadMain.indexDirectory(data,
+                model.simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE);
         try {
             String done = MediaFaults.damage(indexDirectory.resolve(SQLiteVectorStore.indexFileName(
                     WorkloadMain.NAMESPACE, WorkloadMain.COLLECTION, spec.engine())), spec.scenario().damage(),
@@ -183,7 +196,7 @@ public final class RunExecutor {
                 record(history, Event.of(Event.ROT, cycle, done), runStarted);
             }
         } finally {
-            if (spec.powerLoss()) {
+            if (model.simulated()) {
                 indexDirectory.getFileSystem().close();
             }
         }

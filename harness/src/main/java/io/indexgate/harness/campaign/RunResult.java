@@ -19,12 +19,15 @@ import java.util.List;
  * @param harnessError   why the harness itself failed, or null
  * @param runDirectory   where its history and child logs are
  * @param millis         wall time
- * @param powerLoss      whether faults were simulated power cuts
+ * @param powerLoss      the power-loss model ({@code none}: faults were process crashes)
+ * @param crashStates    the crash states recovered and checked beside the ones the run went on from (the
+ *                       reordering model explores every cut)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String scenario, String engine, String mode, long seed, Expectation expected, int faults,
                         int restarts, int operations, List<Violation> violations, String harnessError,
-                        String runDirectory, long millis, boolean powerLoss) {
+                        String runDirectory, long millis, io.indexgate.harness.powerloss.PowerLossModel powerLoss,
+                        int crashStates) {
 
     /** The run's verdict: {@code valid}, {@code invalid} or {@code harness-error}. */
     public String verdict() {
@@ -50,6 +53,7 @@ public record RunResult(String scenario, String engine, String mode, long seed, 
     /** The command that replays this run. */
     public String replayCommand() {
         return "java -jar harness/target/indexgate.jar run --scenario " + scenario + " --engine " + engine
-                + " --mode " + mode + " --seed " + seed + (powerLoss ? " --power-loss" : "");
+                + " --mode " + mode + " --seed " + seed
+                + (powerLoss != null && powerLoss.simulated() ? " --power-loss=" + powerLoss.cliName() : "");
     }
 }

@@ -20,7 +20,7 @@ public final class Targets {
      * @throws IllegalArgumentException if {@code onlyPoints} names a point that was not enumerated
      */
     public static List<CampaignSpec.Target> build(List<Scenario> scenarios, List<String> engines, PersistenceMode mode,
-                                                  boolean enumerate, List<String> onlyPoints, boolean powerLoss,
+                                                  boolean enumerate, List<String> onlyPoints, io.indexgate.harness.powerloss.PowerLossModel powerLoss,
                                                   ChildLauncher launcher, Path workDir)
             throws IOException, InterruptedException {
         List<CampaignSpec.Target> targets = new ArrayList<>(CampaignSpec.everyOn(scenarios, engines));

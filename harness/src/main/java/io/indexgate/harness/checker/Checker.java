@@ -29,7 +29,10 @@ import java.util.TreeSet;
  * the index file was damaged at rest, the next recovery refused it with an {@code IndexLoadError} (rule 1 is then
  * not broken by the refusal, nor rule 2 by the damaged content) rather than loading it.
  * Rules 3 and 4 also hold for the running store: a child probes its engine against SQLite after every write and save and
- * reports what differs ({@code probe}). After each recovery the observed state becomes the known state. Not thread-safe; one instance per check.
+ * reports what differs ({@code probe}). After each recovery the observed state becomes the known state. Under the
+ * reordering power-loss model a cut has several crash states ({@code crash-state} events): each is judged by rules
+ * 1 to 5 against the same knowledge, as if it were the recovery, and leaves the knowledge as it was; the recovery the
+ * run goes on from follows them. Not thread-safe; one instance per check.
  */
 public final class Checker {
 
@@ -48,6 +51,18 @@ public final class Checker {
     private boolean indexRotted;
 
     private Checker() {
+    }
+
+    /** A copy whose recovery of a crash state cannot change this checker's knowledge. */
+    private Checker(Checker other) {
+        other.possible.forEach((uuid, values) -> possible.put(uuid, new LinkedHashSet<>(values)));
+        lastWriter.putAll(other.lastWriter);
+        inFlight.putAll(other.inFlight);
+        lastCompletedSave = other.lastCompletedSave;
+        lastCompletedSaveOp = other.lastCompletedSaveOp;
+        savesInFlight.addAll(other.savesInFlight);
+        faultedCycle = other.faultedCycle;
+        indexRotted = other.indexRotted;
     }
 
     /** The violations of {@code history}, in the order found; empty if the run is valid. */
@@ -73,6 +88,7 @@ public final class Checker {
                 }
             }
             case Event.RECOVERED -> recovered(event);
+            case Event.CRASH_STATE -> crashState(event);
             case Event.FAULT -> faultedCycle = event.cycle();
             case Event.INTRUSION -> intrusion(event);
             case Event.PROBE -> violations.add(new Violation(
@@ -81,6 +97,15 @@ public final class Checker {
             case Event.ROT -> indexRotted |= event.error() != null && event.error().startsWith(Event.ROT_INDEX);
             default -> {
             }
+        }
+    }
+
+    private void crashState(Event event) {
+        Checker alternative = new Checker(this);
+        alternative.recovered(event);
+        for (Violation violation : alternative.violations) {
+            violations.add(new Violation(violation.rule(), violation.cycle(), violation.op(),
+                    "in crash state " + event.error() + ": " + violation.message()));
         }
     }
 

@@ -26,8 +26,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import io.indexgate.harness.powerloss.PowerLossModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.indexgate.harness.powerloss.PowerLossModel;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,9 +101,16 @@ public final class IndexgateCli {
         int parallel;
         @Option(names = "--shard", defaultValue = "1/1", description = "i/n: run the i-th of n shards")
         String shard;
-        @Option(names = "--power-loss", description = "put the children's index directory on the power-loss "
-                + "simulation: every halt and kill is a power cut after which only forced state survives")
-        boolean powerLoss;
+        @Option(names = "--power-loss", arity = "0..1", fallbackValue = "pessimistic", paramLabel = "MODEL",
+                description = "put the children's index directory on the power-loss simulation, so that every halt "
+                        + "and kill is a power cut: 'pessimistic' (the default of the bare flag) keeps only forced "
+                        + "state; 'reorder' also lets any allowed subset of the unforced operations persist (renames "
+                        + "before data, writes out of order) and recovers and checks every distinct crash state of "
+                        + "each cut (see --crash-states)")
+        String powerLossModel;
+        @Option(names = "--crash-states", defaultValue = "32", paramLabel = "N", description = "under --power-loss="
+                + "reorder, the most distinct crash states explored per cut (default: ${DEFAULT-VALUE})")
+        int crashStates;
         @Option(names = "--enumerate", negatable = true, description = "add the enumerated crash points of a save "
                 + "(traced per engine and mode); default: on when no --scenario or --rule is given")
         Boolean enumerate;
@@ -109,6 +118,18 @@ public final class IndexgateCli {
         @Override
         public Integer call() throws Exception {
             PersistenceMode persistenceMode = PersistenceMode.parse(mode);
+            PowerLossModel powerLoss;
+            try {
+                powerLoss = PowerLossModel.parse(powerLossModel);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--power-loss: " + e.getMessage());
+            }
+            if (crashStates < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--crash-states must be at least 1, "
+                        + "got " + crashStates);
+            }
+            System.setProperty(io.indexgate.harness.workload.WorkloadMain.CRASH_STATES_PROPERTY,
+                    Integer.toString(crashStates));
             ScenarioCatalog catalog = ScenarioCatalog.load();
             List<String> engineIds = engines(engine);
             boolean wholeCatalog = scenarios.isEmpty() && rules.isEmpty();
@@ -142,7 +163,8 @@ public final class IndexgateCli {
                     Integer.parseInt(shardParts[1]), powerLoss);
             PrintStream out = System.out;
             out.printf("indexgate run: %d runs (scenarios x %s), mode %s%s, seed %d, work dir %s%n",
-                    targets.size(), engineIds, persistenceMode.cliName(), powerLoss ? ", power loss" : "",
+                    targets.size(), engineIds, persistenceMode.cliName(),
+                    powerLoss.simulated() ? ", power loss (" + powerLoss.cliName() + ")" : "",
                     campaignSeed, work);
             CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
             Reports.write(result, spec.reportDir());
@@ -202,7 +224,7 @@ public final class IndexgateCli {
                             points.size());
                     points.forEach(point -> System.out.println("  " + point));
                     listed.addAll(io.indexgate.harness.campaign.CrashPoints.scenarios(id, persistenceMode, points,
-                            false));
+                            PowerLossModel.NONE));
                 }
             }
             for (Scenario scenario : listed) {

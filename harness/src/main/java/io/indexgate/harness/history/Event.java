@@ -10,14 +10,15 @@ import java.util.List;
  * {@code kill}, {@code exit}) and what a fault rule reported ({@code fault}). {@code recovered} carries the state a
  * restarted child found.
  *
- * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion, rot, probe
+ * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion, rot, probe, crash-state,
+ *                    settled
  * @param cycle       the crash/restart cycle, from 0
  * @param op          the operation number (invoke, ok, fail)
  * @param function    upsert, delete, query or save (invoke)
  * @param writes      what an upsert or delete changes (invoke)
  * @param fingerprint the content fingerprint of the index being saved (invoke of a save)
  * @param error       the failure (fail, exit), the fault (fault, kill) or the outcome (intrusion)
- * @param recovery    the recovered state (recovered)
+ * @param recovery    the recovered state (recovered, crash-state)
  * @param timeMillis  when the parent recorded the event, milliseconds since the run started
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,6 +43,17 @@ public record Event(String type, int cycle, Long op, String function, List<Write
      */
     public static final String PROBE = "probe";
     public static final String PROBE_UNREACHABLE = "unreachable: ";
+    /**
+     * Under the reordering power-loss model, one crash state of the last cut, recovered in a scratch copy and
+     * reported before the child goes on from one of them; the detail describes which pending operations persisted.
+     * The checker judges it like a recovery, without making what it found the known state.
+     */
+    public static final String CRASH_STATE = "crash-state";
+    /**
+     * Under the reordering model, the parent settled a cut on one crash state without exploring it (before it damages
+     * a file at rest); the detail is that state. Nothing for the checker.
+     */
+    public static final String SETTLED = "settled";
     public static final String PROBE_DIFFERS = "differs: ";
     public static final String ROT_INDEX = "index ";
     public static final String ROT_TEMP = "temp ";
@@ -78,6 +90,10 @@ public record Event(String type, int cycle, Long op, String function, List<Write
 
     public static Event recovered(int cycle, RecoveryReport report) {
         return new Event(RECOVERED, cycle, null, null, null, null, null, report, null);
+    }
+
+    public static Event crashState(int cycle, String description, RecoveryReport report) {
+        return new Event(CRASH_STATE, cycle, null, null, null, null, description, report, null);
     }
 
     public static Event of(String type, int cycle, String detail) {

@@ -46,12 +46,14 @@ public final class ChildLauncher {
      * @param intruder whether the child is a second opener of the data directory (see {@link WorkloadMain#intrude})
      */
     public record ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
-                            int operations, List<Path> rules, int strikeAt, boolean powerLoss, Path holdFile,
+                            int operations, List<Path> rules, int strikeAt,
+                            io.indexgate.harness.powerloss.PowerLossModel powerLoss, Path holdFile,
                             boolean intruder) {
 
         /** A workload child that is neither held nor an intruder. */
         public ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
-                         int operations, List<Path> rules, int strikeAt, boolean powerLoss) {
+                         int operations, List<Path> rules, int strikeAt,
+                         io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
             this(dataDirectory, engine, mode, seed, cycle, operations, rules, strikeAt, powerLoss, null, false);
         }
     }
@@ -95,11 +97,15 @@ public final class ChildLauncher {
                 "-D" + CHILD_PROPERTY + "=true",
                 "-D" + PersistenceMode.SYSTEM_PROPERTY + "=" + spec.mode().cliName(),
                 "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
-                "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss(),
+                "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss().cliName(),
                 "-D" + WorkloadMain.INTRUDER_PROPERTY + "=" + spec.intruder(),
                 "-D" + NativeLibraryCache.ROOT_PROPERTY + "=" + NativeLibraryCache.root(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         command.addAll(sqliteLibraryOptions());
+        String crashStates = System.getProperty(WorkloadMain.CRASH_STATES_PROPERTY);
+        if (crashStates != null) {
+            command.add("-D" + WorkloadMain.CRASH_STATES_PROPERTY + "=" + crashStates);
+        }
         if (spec.holdFile() != null) {
             command.add("-D" + WorkloadMain.HOLD_PROPERTY + "=" + spec.holdFile());
         }

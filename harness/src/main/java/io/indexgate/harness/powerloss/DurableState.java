@@ -55,6 +55,19 @@ final class DurableState {
         listings = updated;
     }
 
+    /** Replaces every durable listing at once (installing a crash state). */
+    void replaceListings(TreeMap<String, TreeMap<String, Long>> updated) throws IOException {
+        replace(listingsFile, Histories.json().writeValueAsBytes(updated));
+        listings = updated;
+    }
+
+    /** A copy of the listings that the caller may change. */
+    TreeMap<String, TreeMap<String, Long>> copyOfListings() {
+        TreeMap<String, TreeMap<String, Long>> copy = new TreeMap<>();
+        listings.forEach((directory, entries) -> copy.put(directory, new TreeMap<>(entries)));
+        return copy;
+    }
+
     /** The inode a listing gives a subdirectory: a directory's entry in its parent, not a file's content. */
     static final long DIRECTORY = -1;
 

@@ -25,10 +25,10 @@ import java.util.TreeMap;
  * directory is the simulated cut.
  *
  * <p>Directories are tracked like files: a new directory's entry in its parent is durable only once the parent is
- * forced. Limits of the model: a forced file is durable whole (real disks can persist part of an unforced write,
- * which the pessimistic model drops); unforced data never survives (the reordered model, where any prefix-closed
- * subset of unforced operations survives, is not built). Only {@code java.nio.file} is simulated; {@code toFile()}
- * fails.
+ * forced. That is {@link PowerLossModel#PESSIMISTIC}: unforced operations never survive. Under
+ * {@link PowerLossModel#REORDER} the unforced operations are journaled too ({@link PendingJournal}), and
+ * {@link CrashStates} enumerates which of them a reordering file system may have persisted. Only
+ * {@code java.nio.file} is simulated; {@code toFile()} and memory mapping fail.
  */
 public final class PowerLossFileSystem extends FileSystem {
 
@@ -42,11 +42,27 @@ public final class PowerLossFileSystem extends FileSystem {
         this.provider = new PowerLossFileSystemProvider(this);
     }
 
-    /** Opens the durable state in {@code durableDirectory} (created if new) as it survived the last cut. */
+    /**
+     * Opens the durable state in {@code durableDirectory} (created if new) as it survived the last cut, in the
+     * pessimistic model: nothing is journaled, and a journal a previous process left is kept as it is.
+     */
     public static PowerLossFileSystem open(Path durableDirectory) throws IOException {
+        return open(durableDirectory, PowerLossModel.PESSIMISTIC);
+    }
+
+    /**
+     * Opens the durable state in {@code durableDirectory} (created if new) as it survived the last cut. Under
+     * {@link PowerLossModel#REORDER} this process's unforced operations are journaled beside it, replacing the
+     * journal a previous process left: explore and settle that one first ({@link CrashStates}).
+     */
+    public static PowerLossFileSystem open(Path durableDirectory, PowerLossModel model) throws IOException {
+        if (!model.simulated()) {
+            throw new IllegalArgumentException("the power-loss file system needs a simulated model, not " + model);
+        }
         DurableState durable = new DurableState(durableDirectory);
         FileSystem view = Jimfs.newFileSystem(Configuration.unix());
-        DurabilityTracker tracker = new DurabilityTracker(durable);
+        DurabilityTracker tracker = new DurabilityTracker(durable,
+                model == PowerLossModel.REORDER ? new PendingJournal(durableDirectory) : null);
         restore(durable, tracker, view.getPath("/"));
         return new PowerLossFileSystem(view, tracker);
     }
@@ -65,7 +81,7 @@ public final class PowerLossFileSystem extends FileSystem {
             Path child = directory.resolve(entry.getKey());
             if (entry.getValue() == DurableState.DIRECTORY) {
                 Files.createDirectory(child);
-                tracker.directoryCreated(child);
+                tracker.directoryRestored(child);
                 restore(durable, tracker, child);
             } else {
                 byte[] content = durable.content(entry.getValue());

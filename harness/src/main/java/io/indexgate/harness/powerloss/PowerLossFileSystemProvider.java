@@ -72,10 +72,17 @@ final class PowerLossFileSystemProvider extends FileSystemProvider {
         }
         boolean existed = Files.exists(real);
         FileChannel channel = jimfs().newFileChannel(real, options, attributes);
+        long inode;
         if (!existed) {
-            fileSystem.tracker().created(real);
+            inode = fileSystem.tracker().created(real);
+        } else {
+            inode = fileSystem.tracker().inodeOf(real);
+            if (options.contains(java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)
+                    && options.contains(java.nio.file.StandardOpenOption.WRITE)) {
+                fileSystem.tracker().truncated(inode, 0);
+            }
         }
-        return new TrackingFileChannel(channel, real, fileSystem.tracker());
+        return new TrackingFileChannel(channel, inode, fileSystem.tracker());
     }
 
     @Override
@@ -178,17 +185,29 @@ final class PowerLossFileSystemProvider extends FileSystemProvider {
         jimfs().setAttribute(real(path), attribute, value, options);
     }
 
-    /** A regular file's channel: forcing it makes the file's current bytes durable. */
+    /**
+     * A regular file's channel, bound to the file's inode (it follows a rename, as a POSIX descriptor does): forcing
+     * it makes the file's current bytes durable; writes and truncations are reported to the tracker.
+     */
     private static final class TrackingFileChannel extends FileChannel {
         private final FileChannel delegate;
-        private final Path file;
+        private final long inode;
         private final DurabilityTracker tracker;
 
-        TrackingFileChannel(FileChannel delegate, Path file, DurabilityTracker tracker) {
+        TrackingFileChannel(FileChannel delegate, long inode, DurabilityTracker tracker) {
             this.delegate = delegate;
-            this.file = file;
+            this.inode = inode;
             this.tracker = tracker;
         }
+
+        private void wrote(long offset, ByteBuffer source, int before, int written) {
+            if (written > 0) {
+                byte[] data = new byte[written];
+                source.duplicate().position(before).get(data);
+                tracker.wrote(inode, offset, data);
+            }
+        }
+
 
         @Override
         public int read(ByteBuffer destination) throws IOException {
@@ -201,13 +220,23 @@ final class PowerLossFileSystemProvider extends FileSystemProvider {
         }
 
         @Override
-        public int write(ByteBuffer source) throws IOException {
-            return delegate.write(source);
+        public synchronized int write(ByteBuffer source) throws IOException {
+            long offset = delegate.position();
+            int before = source.position();
+            int written = delegate.write(source);
+            wrote(offset, source, before, written);
+            return written;
         }
 
         @Override
         public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
-            return delegate.write(sources, offset, length);
+            long written = 0;
+            for (int i = offset; i < offset + length; i++) {
+                while (sources[i].hasRemaining()) {
+                    written += write(sources[i]);
+                }
+            }
+            return written;
         }
 
         @Override
@@ -227,15 +256,18 @@ final class PowerLossFileSystemProvider extends FileSystemProvider {
         }
 
         @Override
-        public FileChannel truncate(long size) throws IOException {
+        public synchronized FileChannel truncate(long size) throws IOException {
+            if (size < delegate.size()) {
+                tracker.truncated(inode, size);
+            }
             delegate.truncate(size);
             return this;
         }
 
         @Override
-        public void force(boolean metaData) throws IOException {
+        public synchronized void force(boolean metaData) throws IOException {
             delegate.force(metaData);
-            tracker.forceFile(file);
+            tracker.forceFile(inode);
         }
 
         @Override
@@ -244,8 +276,8 @@ final class PowerLossFileSystemProvider extends FileSystemProvider {
         }
 
         @Override
-        public long transferFrom(ReadableByteChannel source, long position, long count) throws IOException {
-            return delegate.transferFrom(source, position, count);
+        public long transferFrom(ReadableByteChannel source, long position, long count) {
+            throw new UnsupportedOperationException("transferFrom is not simulated (its writes would not be tracked)");
         }
 
         @Override
@@ -254,8 +286,11 @@ final class PowerLossFileSystemProvider extends FileSystemProvider {
         }
 
         @Override
-        public int write(ByteBuffer source, long position) throws IOException {
-            return delegate.write(source, position);
+        public synchronized int write(ByteBuffer source, long position) throws IOException {
+            int before = source.position();
+            int written = delegate.write(source, position);
+            wrote(position, source, before, written);
+            return written;
         }
 
         @Override

@@ -18,7 +18,15 @@ import io.indexgate.store.StoreOptions;
 import io.indexgate.store.VectorCollection;
 import io.indexgate.store.VectorQuery;
 import io.indexgate.store.VectorRecord;
+import io.indexgate.harness.nemesis.TempFiles;
+import io.indexgate.harness.powerloss.CrashStates;
+import io.indexgate.harness.powerloss.PowerLossFileSystem;
+import io.indexgate.harness.powerloss.PowerLossModel;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -95,25 +103,29 @@ public final class WorkloadMain {
     /** How long a held child waits for its hold file before going on regardless. */
     private static final long HOLD_TIMEOUT_MILLIS = 60_000;
 
-    /** Set in a child whose index directory is on the power-loss simulation. */
+    /** The power-loss model of a child ({@link PowerLossModel#cliName()}; absent: none). */
     public static final String POWER_LOSS_PROPERTY = "indexgate.powerloss";
 
-    /**
-     * The index directory: {@code <data dir>/indexes}, or under {@value #POWER_LOSS_PROPERTY} the same directory on a
-     * {@link io.indexgate.harness.powerloss.PowerLossFileSystem} whose durable state is {@code <data dir>/durable},
-     * so that this process sees only what survived the last (simulated) power cut.
-     */
-    static Path indexDirectory(Path dataDirectory) throws java.io.IOException {
-        return indexDirectory(dataDirectory, Boolean.getBoolean(POWER_LOSS_PROPERTY));
+    /** How many crash states a child explores per cut under the reordering model (default {@value CrashStates#DEFAULT_LIMIT}). */
+    public static final String CRASH_STATES_PROPERTY = "indexgate.crash-states";
+
+    /** The durable state of the simulated index directory, inside the data directory. */
+    public static final String DURABLE = "durable";
+
+    static PowerLossModel model() {
+        return PowerLossModel.parse(System.getProperty(POWER_LOSS_PROPERTY, "none"));
     }
 
-    /** The index directory of a child's data directory, on the power-loss simulation or not. */
-    public static Path indexDirectory(Path dataDirectory, boolean powerLoss) throws java.io.IOException {
-        if (!powerLoss) {
+    /**
+     * The index directory of a child's data directory: {@code <data dir>/indexes}, or under a simulated model the
+     * same directory on a {@link PowerLossFileSystem} whose durable state is {@code <data dir>/durable}, so that this
+     * process sees only what survived the last (simulated) power cut.
+     */
+    public static Path indexDirectory(Path dataDirectory, PowerLossModel model) throws IOException {
+        if (!model.simulated()) {
             return dataDirectory.resolve("indexes");
         }
-        return io.indexgate.harness.powerloss.PowerLossFileSystem.open(dataDirectory.resolve("durable"))
-                .getPath("/indexes");
+        return PowerLossFileSystem.open(dataDirectory.resolve(DURABLE), model).getPath("/indexes");
     }
 
     /** A child's standard input is a pipe from the harness: when it closes, the harness is gone, and so must we. */
@@ -140,26 +152,23 @@ public final class WorkloadMain {
      */
     public static int run(Path dataDirectory, String engine, long seed, int cycle, int operations,
                           Consumer<Event> sink) {
+        PowerLossModel model = model();
         Path indexDirectory;
         try {
-            indexDirectory = indexDirectory(dataDirectory);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot open the simulated index directory", e);
+            if (model == PowerLossModel.REORDER) {
+                exploreLastCut(dataDirectory, engine, seed, cycle, sink);
+            }
+            indexDirectory = indexDirectory(dataDirectory, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the simulated index directory", e);
         }
-        Path indexPath = indexDirectory.resolve(SQLiteVectorStore.indexFileName(NAMESPACE, COLLECTION, engine));
-        List<String> tempsBefore = names(indexPath);
-        SQLiteVectorStore store;
-        VectorCollection collection;
-        try {
-            store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory));
-            collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
-        } catch (RuntimeException e) {
-            sink.accept(Event.recovered(cycle, new RecoveryReport(false, e.toString(), fileFingerprint(indexPath, engine),
-                    Map.of(), List.of(), List.of(), tempsBefore, names(indexPath))));
+        Recovery recovery = recover(dataDirectory, indexDirectory, engine);
+        sink.accept(Event.recovered(cycle, recovery.report()));
+        if (recovery.store() == null) {
             return 3;
         }
-        sink.accept(Event.recovered(cycle, report(collection, indexPath, engine, tempsBefore)));
+        SQLiteVectorStore store = recovery.store();
+        VectorCollection collection = recovery.collection();
         awaitHoldFile();
 
         WorkloadGenerator generator = new WorkloadGenerator(seed, cycle);
@@ -176,6 +185,80 @@ public final class WorkloadMain {
             sink.accept(Event.fail(cycle, closeOp, e.toString()));
         }
         return 0;
+    }
+
+    /** An opened store and its collection (both null if the open failed), and what the recovery found. */
+    private record Recovery(SQLiteVectorStore store, VectorCollection collection, RecoveryReport report) {
+    }
+
+    /** Opens the store in {@code dataDirectory} with its index directory, as a restarted process does. */
+    private static Recovery recover(Path dataDirectory, Path indexDirectory, String engine) {
+        Path indexPath = indexDirectory.resolve(SQLiteVectorStore.indexFileName(NAMESPACE, COLLECTION, engine));
+        List<String> tempsBefore = names(indexPath);
+        SQLiteVectorStore store = null;
+        try {
+            store = SQLiteVectorStore.open(dataDirectory,
+                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory));
+            VectorCollection collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
+            return new Recovery(store, collection, report(collection, indexPath, engine, tempsBefore));
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.abandon();
+            }
+            return new Recovery(null, null, new RecoveryReport(false, e.toString(), fileFingerprint(indexPath, engine),
+                    Map.of(), List.of(), List.of(), tempsBefore, names(indexPath)));
+        }
+    }
+
+    /**
+     * Under the reordering model: recovers every crash state the last cut allows (see {@link CrashStates}) in a
+     * scratch copy of the data directory, reports each as a {@link Event#CRASH_STATE}, then installs one of them,
+     * drawn from the seed and cycle, as the durable state this process goes on from. Nothing happens if the cut left
+     * no pending operation.
+     */
+    static void exploreLastCut(Path dataDirectory, String engine, long seed, int cycle, Consumer<Event> sink)
+            throws IOException {
+        Path durable = dataDirectory.resolve(DURABLE);
+        CrashStates.Exploration exploration = CrashStates.enumerate(durable,
+                Integer.getInteger(CRASH_STATES_PROPERTY, CrashStates.DEFAULT_LIMIT));
+        if (exploration.pending() == 0) {
+            return;
+        }
+        System.err.println("indexgate: the cut before cycle " + cycle + " left " + exploration.summary());
+        List<CrashStates.CrashState> states = exploration.states();
+        for (CrashStates.CrashState state : states) {
+            sink.accept(Event.crashState(cycle, state.number() + "/" + states.size() + " (" + state.description()
+                    + ")", recoverCopy(dataDirectory, durable, state, engine)));
+        }
+        CrashStates.CrashState chosen = states.get(new SplittableRandom(seed * 1_000_003L + cycle)
+                .nextInt(states.size()));
+        CrashStates.install(chosen, durable);
+        System.err.println("indexgate: going on from crash state " + chosen.number() + ": " + chosen.description());
+    }
+
+    /** Recovers one crash state in a scratch copy of the data directory (SQLite's files and the state), then deletes it. */
+    private static RecoveryReport recoverCopy(Path dataDirectory, Path durable, CrashStates.CrashState state,
+                                              String engine) throws IOException {
+        Path scratch = dataDirectory.resolveSibling(dataDirectory.getFileName() + "-crash-state");
+        TempFiles.deleteTree(scratch);
+        Files.createDirectories(scratch);
+        try {
+            try (Stream<Path> files = Files.list(dataDirectory)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(file, scratch.resolve(file.getFileName()));
+                }
+            }
+            CrashStates.writeTo(state, durable, scratch.resolve(DURABLE));
+            try (PowerLossFileSystem fileSystem = PowerLossFileSystem.open(scratch.resolve(DURABLE))) {
+                Recovery recovery = recover(scratch, fileSystem.getPath("/indexes"), engine);
+                if (recovery.store() != null) {
+                    recovery.store().abandon();
+                }
+                return recovery.report();
+            }
+        } finally {
+            TempFiles.deleteTree(scratch);
+        }
     }
 
     private static void awaitHoldFile() {
@@ -205,13 +288,15 @@ public final class WorkloadMain {
     static int intrude(Path dataDirectory, String engine, long seed, int cycle, Consumer<Event> sink) {
         SQLiteVectorStore store;
         try {
+            // A second opener never journals: the owner's journal is the one that counts.
+            PowerLossModel model = model().simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE;
             store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory(dataDirectory)));
+                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory(dataDirectory, model)));
         } catch (DataDirectoryInUseException e) {
             sink.accept(Event.of(Event.INTRUSION, cycle, Event.INTRUSION_REFUSED + e.getMessage()));
             return 0;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot open the simulated index directory", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the simulated index directory", e);
         }
         sink.accept(Event.of(Event.INTRUSION, cycle, Event.INTRUSION_OPENED + "a second store opened " + dataDirectory
                 + " while its owner held it"));

@@ -11,7 +11,7 @@ import io.indexgate.harness.campaign.CampaignSpec;
 import io.indexgate.harness.campaign.Expectation;
 import io.indexgate.harness.campaign.RunResult;
 import io.indexgate.harness.campaign.Targets;
-import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.powerloss.PowerLossModel;
 import io.indexgate.persist.PersistenceMode;
 import java.nio.file.Path;
@@ -43,9 +43,10 @@ class PowerLossGateTest {
                 ChildLauncher.forThisJvm(), modeWork).stream()
                 .filter(target -> points.test(target.scenario().name()))
                 .toList();
-        return DurabilityGateTest.run(new CampaignSpec(targets, mode, SEED, 1, 1, DurabilityGateTest.OPERATIONS,
-                List.of(), modeWork, Path.of("target", "indexgate-report", model.cliName() + "-" + mode.cliName())
-                .toAbsolutePath(), DurabilityGateTest.PARALLEL, 1, 1, model));
+        return DurabilityGateTest.run(CampaignSpec.builder(targets, modeWork,
+                        Path.of("target", "indexgate-report", model.cliName() + "-" + mode.cliName()).toAbsolutePath())
+                .mode(mode).seed(SEED).cycles(1).kills(1).operations(DurabilityGateTest.OPERATIONS)
+                .parallel(DurabilityGateTest.PARALLEL).powerLoss(model).build());
     }
 
     /** The points after the atomic move: after it, around the directory force, around the commit. */
@@ -98,7 +99,7 @@ class PowerLossGateTest {
                 PowerLossGateTest::afterTheRename);
         assertAsExpected(result);
         for (RunResult run : result.runs()) {
-            assertTrue(run.violations().stream().anyMatch(v -> v.rule() == 1
+            assertTrue(run.violations().stream().anyMatch(v -> v.rule() == io.indexgate.harness.checker.Rule.RESTART_OPENS
                     && v.message().contains("IndexLoadError")), run.scenario() + ": " + run.violations());
         }
         assertEquals(1, result.exitCode());

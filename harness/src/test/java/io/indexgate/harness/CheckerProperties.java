@@ -62,8 +62,8 @@ class CheckerProperties {
 
     @Test
     void aRefusedSecondOpenerIsValidAndOneThatOpenedIsNot() {
-        Event refused = Event.of(Event.INTRUSION, 0, Event.INTRUSION_REFUSED + "in use by PID 1");
-        Event opened = Event.of(Event.INTRUSION, 0, Event.INTRUSION_OPENED + "a second store opened it");
+        Event refused = new Event.Intrusion(0, true, "in use by PID 1", null);
+        Event opened = new Event.Intrusion(0, false, "a second store opened it", null);
         for (Event intrusion : List.of(refused, opened)) {
             List<Event> history = List.of(recovered(0, RecoveryReport.ABSENT, Map.of()), intrusion,
                     recovered(1, RecoveryReport.ABSENT, Map.of()));
@@ -79,14 +79,14 @@ class CheckerProperties {
     @Test
     void aProbeOfTheRunningEngineThatFoundADifferenceIsAViolation() {
         Event start = recovered(0, RecoveryReport.ABSENT, Map.of());
-        assertRule(3, Checker.check(List.of(start, Event.of(Event.PROBE, 0, Event.PROBE_UNREACHABLE + "[u1]"))));
-        assertRule(4, Checker.check(List.of(start, Event.of(Event.PROBE, 0,
-                Event.PROBE_DIFFERS + "[1 records missing from the engine: [u1]]"))));
+        assertRule(3, Checker.check(List.of(start, new Event.Probe(0, Event.ProbeFinding.UNREACHABLE, "[u1]", null))));
+        assertRule(4, Checker.check(List.of(start, new Event.Probe(0, Event.ProbeFinding.DIFFERS,
+                "[1 records missing from the engine: [u1]]", null))));
     }
 
     @Test
     void aDamagedIndexMustBeRefusedWithAnIndexLoadErrorNotLoaded() {
-        Event rot = Event.of(Event.ROT, 0, Event.ROT_INDEX + "x.index: bit 3 of byte 99 flipped");
+        Event rot = new Event.Rot(0, Event.RotTarget.INDEX, "x.index: bit 3 of byte 99 flipped", null);
         RecoveryReport refused = new RecoveryReport(false, "io.indexgate.store.IndexLoadError: checksum mismatch",
                 RecoveryReport.UNREADABLE + ": checksum", Map.of(), List.of(), List.of(), List.of(), List.of());
         RecoveryReport refusedOtherwise = new RecoveryReport(false, "java.lang.OutOfMemoryError",
@@ -98,7 +98,7 @@ class CheckerProperties {
                 Event.recovered(2, refused))), "refusing it, every time, is right");
         assertRule(1, Checker.check(List.of(start, rot, Event.recovered(1, refusedOtherwise))));
         assertRule(7, Checker.check(List.of(start, rot, Event.recovered(1, loaded))));
-        Event tempRot = Event.of(Event.ROT, 0, Event.ROT_TEMP + "x.index.0123456789abcdef.tmp: truncated");
+        Event tempRot = new Event.Rot(0, Event.RotTarget.TEMP, "x.index.0123456789abcdef.tmp: truncated", null);
         assertEquals(List.of(), Checker.check(List.of(start, tempRot, recovered(1, RecoveryReport.ABSENT, Map.of()))),
                 "a damaged temp is cleared, and the index it never replaced loads");
     }
@@ -107,7 +107,7 @@ class CheckerProperties {
     void anAcknowledgedUpsertThatVanishesIsALostWrite() {
         List<Event> history = List.of(
                 recovered(0, RecoveryReport.ABSENT, Map.of()),
-                Event.invoke(0, 1, Event.UPSERT, List.of(new Event.Write("u1", "d1")), null),
+                Event.invoke(0, 1, Event.Function.UPSERT, List.of(new Event.Write("u1", "d1")), null),
                 Event.ok(0, 1),
                 recovered(1, RecoveryReport.ABSENT, Map.of()));
         List<Violation> violations = Checker.check(history);
@@ -121,7 +121,7 @@ class CheckerProperties {
     void anAcknowledgedDeleteThatComesBackIsRejected() {
         List<Event> history = List.of(
                 recovered(0, RecoveryReport.ABSENT, Map.of("u1", "d1")),
-                Event.invoke(0, 1, Event.DELETE, List.of(new Event.Write("u1", null)), null),
+                Event.invoke(0, 1, Event.Function.DELETE, List.of(new Event.Write("u1", null)), null),
                 Event.ok(0, 1),
                 recovered(1, RecoveryReport.ABSENT, Map.of("u1", "d1")));
         assertRule(3, Checker.check(history));
@@ -132,7 +132,7 @@ class CheckerProperties {
         for (Map<String, String> outcome : List.of(Map.<String, String>of(), Map.of("u1", "d1"))) {
             List<Event> history = List.of(
                     recovered(0, RecoveryReport.ABSENT, Map.of()),
-                    Event.invoke(0, 1, Event.UPSERT, List.of(new Event.Write("u1", "d1")), null),
+                    Event.invoke(0, 1, Event.Function.UPSERT, List.of(new Event.Write("u1", "d1")), null),
                     recovered(1, RecoveryReport.ABSENT, outcome));
             assertEquals(List.of(), Checker.check(history), "outcome " + outcome);
         }
@@ -142,9 +142,9 @@ class CheckerProperties {
     void theIndexMayBeTheSaveInFlightButNotAnOlderOne() {
         List<Event> history = new ArrayList<>(List.of(
                 recovered(0, RecoveryReport.ABSENT, Map.of()),
-                Event.invoke(0, 1, Event.SAVE, null, "fp1"), Event.ok(0, 1),
-                Event.invoke(0, 2, Event.SAVE, null, "fp2"), Event.ok(0, 2),
-                Event.invoke(0, 3, Event.SAVE, null, "fp3")));
+                Event.invoke(0, 1, Event.Function.SAVE, null, "fp1"), Event.ok(0, 1),
+                Event.invoke(0, 2, Event.Function.SAVE, null, "fp2"), Event.ok(0, 2),
+                Event.invoke(0, 3, Event.Function.SAVE, null, "fp3")));
         assertEquals(List.of(), Checker.check(append(history, recovered(1, "fp3", Map.of()))));
         assertEquals(List.of(), Checker.check(append(history, recovered(1, "fp2", Map.of()))));
         assertRule(2, Checker.check(append(history, recovered(1, "fp1", Map.of()))));
@@ -168,8 +168,9 @@ class CheckerProperties {
         List<Event> altered = new ArrayList<>(history);
         for (int i = altered.size() - 1; i >= 0; i--) {
             Event event = altered.get(i);
-            if (event.type().equals(Event.RECOVERED)) {
-                altered.add(i, Event.crashState(event.cycle(), "1/1 (test)", change.apply(event.recovery())));
+            if (event instanceof Event.Recovered) {
+                altered.add(i, new Event.CrashState(event.cycle(), "1/1 (test)",
+                        change.apply(((Event.Recovered) event).recovery()), null));
                 return altered;
             }
         }
@@ -205,8 +206,8 @@ class CheckerProperties {
         List<Event> altered = new ArrayList<>(history);
         for (int i = altered.size() - 1; i >= 0; i--) {
             Event event = altered.get(i);
-            if (event.type().equals(Event.RECOVERED)) {
-                altered.set(i, Event.recovered(event.cycle(), change.apply(event.recovery())));
+            if (event instanceof Event.Recovered) {
+                altered.set(i, Event.recovered(event.cycle(), change.apply(((Event.Recovered) event).recovery())));
                 return altered;
             }
         }
@@ -215,6 +216,6 @@ class CheckerProperties {
 
     private static void assertRule(int rule, List<Violation> violations) {
         assertFalse(violations.isEmpty(), "a violation of rule " + rule + " expected");
-        assertTrue(violations.stream().anyMatch(v -> v.rule() == rule), "rule " + rule + " expected: " + violations);
+        assertTrue(violations.stream().anyMatch(v -> v.rule().number() == rule), "rule " + rule + " expected: " + violations);
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.indexgate.harness.cli.IndexgateCli;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
-import io.indexgate.harness.nemesis.ChildProcesses;
+import io.indexgate.harness.process.ChildProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +51,7 @@ class GateNegativeControlTest {
         assertTrue(Files.readString(directory.resolve("report-direct/verdict.json")).contains("\"invalid\""));
         List<Event> history = Histories.read(
                 directory.resolve("work-direct/halt-after-first-chunk-hnswlib/history.jsonl"));
-        assertTrue(history.stream().anyMatch(e -> e.type().equals(Event.FAULT)), "the fault struck");
+        assertTrue(history.stream().anyMatch(e -> e instanceof Event.Fault), "the fault struck");
         assertEquals(1, IndexgateCli.execute("check", "--run-dir",
                 directory.resolve("work-direct/halt-after-first-chunk-hnswlib").toString()), "re-check agrees");
     }
@@ -62,8 +62,8 @@ class GateNegativeControlTest {
         assertEquals(1, secondOpener("unlocked", "--with-rule", rule("no-owner-lock.btm").toString()),
                 "without it the gate must see the second owner");
         List<Event> history = Histories.read(directory.resolve("work-unlocked/second-opener-hnswlib/history.jsonl"));
-        assertTrue(history.stream().anyMatch(e -> e.type().equals(Event.INTRUSION)
-                && e.error().startsWith(Event.INTRUSION_OPENED)), "the intruder opened the directory");
+        assertTrue(history.stream().anyMatch(e -> e instanceof Event.Intrusion intrusion && !intrusion.refused()),
+                "the intruder opened the directory");
         assertTrue(Files.readString(directory.resolve("report-unlocked/verdict.json"))
                 .matches("(?s).*\"rule\"\\s*:\\s*6\\b.*"), "rule 6 (one owner) is reported");
         assertEquals(0, ChildProcesses.live(), "every child is reaped");
@@ -131,7 +131,7 @@ class GateNegativeControlTest {
     void aRuleThatNeverStrikesIsAHarnessFailureNotAPass() throws Exception {
         Path rule = Files.writeString(directory.resolve("never.btm"), String.join("\n",
                 "RULE never", "CLASS io.indexgate.persist.AtomicIndexWriter", "METHOD moveIntoPlace", "AT ENTRY",
-                "IF false", "DO io.indexgate.harness.workload.Faults.halt(\"never\")", "ENDRULE", ""));
+                "IF false", "DO io.indexgate.harness.nemesis.Faults.halt(\"never\")", "ENDRULE", ""));
         assertEquals(2, campaign("never", "--rule", rule.toString(), "--cycles", "1", "--seed", "3"));
     }
 }

@@ -34,7 +34,7 @@ final class HistorySimulator {
             }
             for (int i = 0; i < operationsPerCycle; i++) {
                 long op = nextOp++;
-                Event invoke = nextInvoke(cycle, op);
+                Event.Invoke invoke = nextInvoke(cycle, op);
                 history.add(invoke);
                 int roll = random.nextInt(20);
                 if (roll == 0) {                  // crash with the operation in flight
@@ -56,10 +56,10 @@ final class HistorySimulator {
         return history;
     }
 
-    private Event nextInvoke(int cycle, long op) {
+    private Event.Invoke nextInvoke(int cycle, long op) {
         int roll = random.nextInt(10);
         if (roll < 2) {
-            return Event.invoke(cycle, op, Event.SAVE, null, fingerprint());
+            return Event.invoke(cycle, op, Event.Function.SAVE, null, fingerprint());
         }
         List<Event.Write> writes = new ArrayList<>();
         for (int n = 1 + random.nextInt(3); n > 0; n--) {
@@ -68,11 +68,11 @@ final class HistorySimulator {
                 writes.add(new Event.Write(uuid, roll < 8 ? "d" + random.nextInt(1000) : null));
             }
         }
-        return Event.invoke(cycle, op, roll < 8 ? Event.UPSERT : Event.DELETE, writes, null);
+        return Event.invoke(cycle, op, roll < 8 ? Event.Function.UPSERT : Event.Function.DELETE, writes, null);
     }
 
-    private void apply(Event invoke) {
-        if (invoke.function().equals(Event.SAVE)) {
+    private void apply(Event.Invoke invoke) {
+        if (invoke.function() == Event.Function.SAVE) {
             file = invoke.fingerprint();
             return;
         }

@@ -24,7 +24,7 @@ import java.util.List;
  * </ol>
  * On a failure before the move completes, the temp is deleted (best effort) and the target is untouched; the thrown
  * {@link IndexSaveException} names the target and the step. Every step is its own method so that fault-injection
- * rules and the crash-point tracer can name them.
+ * rules and the crash-point tracer can name them; each is a {@link FaultPoint}.
  *
  * <p>Only {@code java.nio.file} APIs on the given {@link Path} are used, so this runs unchanged on any
  * {@link java.nio.file.FileSystem} (the default one, jimfs, or the power-loss simulation). Stateless and thread-safe;
@@ -46,6 +46,7 @@ public final class AtomicIndexWriter {
      *
      * @throws IndexSaveException naming the target and the failed step; see the class description for what is left
      */
+    @FaultPoint("the save itself: rules count saves at its entry")
     public static void write(Path target, List<ByteBuffer> content, PersistenceMode mode) throws IndexSaveException {
         if (mode == PersistenceMode.DIRECT) {
             writeInPlace(target, content);
@@ -88,6 +89,7 @@ public final class AtomicIndexWriter {
         return java.util.regex.Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{16}\\.tmp";
     }
 
+    @FaultPoint("creating the temp")
     static Path createTemp(Path target) throws IndexSaveException {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
@@ -111,23 +113,27 @@ public final class AtomicIndexWriter {
         }
     }
 
+    @FaultPoint("torn writes, ENOSPC, halts between chunks; the torn-write rules need the channel and buffer as parameters")
     static void writeChunk(FileChannel channel, ByteBuffer chunk) throws IOException {
         while (chunk.hasRemaining()) {
             channel.write(chunk);
         }
     }
 
+    @FaultPoint("EIO on the file force, and the fsyncgate cut after it")
     static void forceFile(FileChannel channel) throws IOException {
         channel.force(true);
     }
 
     /** The negative control {@link PersistenceMode#ATOMIC_FORCE_AFTER_RENAME}: the file is forced under its new name. */
+    @FaultPoint("the late force of the negative control ATOMIC_FORCE_AFTER_RENAME")
     static void forceAfterMove(Path target) throws IOException {
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ)) {
             forceFile(channel);
         }
     }
 
+    @FaultPoint("a failing rename, halts before and after it")
     static void moveIntoPlace(Path temp, Path target) throws IOException {
         try {
             // REPLACE_EXISTING: providers differ in whether an atomic move may replace; on POSIX this is rename(2).
@@ -143,12 +149,14 @@ public final class AtomicIndexWriter {
      * Forces a directory so that the entries created, renamed or deleted in it are durable (POSIX). A failure is
      * reported, never ignored: the caller must not treat the change as durable.
      */
+    @FaultPoint("EIO on the directory force, and the cut after it")
     public static void forceDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
     }
 
+    @FaultPoint("a temp that cannot be deleted, halts while clearing stale temps")
     static void deleteTemp(Path temp) throws IOException {
         Files.deleteIfExists(temp);
     }

@@ -14,32 +14,45 @@ import java.util.List;
 public record CampaignResult(long seed, String mode, List<RunResult> runs, long millis, int cycles) {
 
     /**
-     * 0 every run valid; 1 a durability violation found (even if some other run failed in the harness: a found
-     * violation is never reported as "retry"); 2 no violation, but the harness itself failed somewhere.
+     * {@link ExitCode#VALID} every run valid; {@link ExitCode#VIOLATION} a durability violation found (even if some
+     * other run failed in the harness: a found violation is never reported as "retry"); {@link
+     * ExitCode#HARNESS_FAILURE} no violation, but the harness itself failed somewhere.
      */
-    public int exitCode() {
+    public ExitCode verdict() {
         if (runs.stream().anyMatch(run -> !run.violations().isEmpty())) {
-            return 1;
+            return ExitCode.VIOLATION;
         }
-        return runs.stream().anyMatch(run -> run.harnessError() != null) ? 2 : 0;
+        return runs.stream().anyMatch(run -> run.harnessError() != null) ? ExitCode.HARNESS_FAILURE : ExitCode.VALID;
+    }
+
+    /** The process exit status of {@link #verdict()}. */
+    public int exitCode() {
+        return verdict().code();
     }
 
     /** The prefix of the names of enumerated crash-point scenarios. */
     public static final String POINT_PREFIX = "point-";
 
     /**
-     * Crash-point coverage per engine: enumerated points run, and how many of them struck ({@code [exercised,
-     * enumerated]}).
+     * The crash-point coverage of one engine.
+     *
+     * @param exercised  enumerated points whose fault struck
+     * @param enumerated enumerated points run
      */
-    public java.util.Map<String, int[]> coverage() {
-        java.util.Map<String, int[]> coverage = new java.util.TreeMap<>();
+    public record Coverage(int exercised, int enumerated) {
+        /** Whether every enumerated point run struck (and there was one). */
+        public boolean full() {
+            return enumerated > 0 && exercised == enumerated;
+        }
+    }
+
+    /** Crash-point coverage per engine. */
+    public java.util.Map<String, Coverage> coverage() {
+        java.util.Map<String, Coverage> coverage = new java.util.TreeMap<>();
         for (RunResult run : runs) {
             if (run.scenario().startsWith(POINT_PREFIX)) {
-                int[] counts = coverage.computeIfAbsent(run.engine(), engine -> new int[2]);
-                counts[1]++;
-                if (run.faults() > 0) {
-                    counts[0]++;
-                }
+                coverage.merge(run.engine(), new Coverage(run.faults() > 0 ? 1 : 0, 1),
+                        (a, b) -> new Coverage(a.exercised() + b.exercised(), a.enumerated() + b.enumerated()));
             }
         }
         return coverage;

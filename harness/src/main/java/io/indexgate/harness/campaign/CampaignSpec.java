@@ -28,6 +28,92 @@ public record CampaignSpec(List<Target> targets, PersistenceMode mode, long seed
                            Path reportDir, int parallel, int shardIndex, int shardCount,
                            io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
 
+    /**
+     * A builder of a campaign of {@code targets} that keeps its data in {@code workDir} and its reports in {@code
+     * reportDir}; everything else defaults as on the command line: ATOMIC mode, seed 0, 3 fault cycles, 10 kills,
+     * 40 operations per child, no extra rules, one run at a time, one shard, no power-loss simulation.
+     */
+    public static Builder builder(List<Target> targets, Path workDir, Path reportDir) {
+        return new Builder(targets, workDir, reportDir);
+    }
+
+    /** Builds a {@link CampaignSpec}; not thread-safe. */
+    public static final class Builder {
+        private final List<Target> targets;
+        private final Path workDir;
+        private final Path reportDir;
+        private PersistenceMode mode = PersistenceMode.ATOMIC;
+        private long seed;
+        private int cycles = 3;
+        private int kills = 10;
+        private int operations = 40;
+        private List<Path> withRules = List.of();
+        private int parallel = 1;
+        private int shardIndex = 1;
+        private int shardCount = 1;
+        private io.indexgate.harness.powerloss.PowerLossModel powerLoss =
+                io.indexgate.harness.powerloss.PowerLossModel.NONE;
+
+        private Builder(List<Target> targets, Path workDir, Path reportDir) {
+            this.targets = targets;
+            this.workDir = workDir;
+            this.reportDir = reportDir;
+        }
+
+        public Builder mode(PersistenceMode value) {
+            mode = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder cycles(int value) {
+            cycles = value;
+            return this;
+        }
+
+        public Builder kills(int value) {
+            kills = value;
+            return this;
+        }
+
+        public Builder operations(int value) {
+            operations = value;
+            return this;
+        }
+
+        public Builder withRules(List<Path> value) {
+            withRules = value;
+            return this;
+        }
+
+        public Builder parallel(int value) {
+            parallel = value;
+            return this;
+        }
+
+        /** The {@code index}-th of {@code count} shards, from 1. */
+        public Builder shard(int index, int count) {
+            shardIndex = index;
+            shardCount = count;
+            return this;
+        }
+
+        public Builder powerLoss(io.indexgate.harness.powerloss.PowerLossModel value) {
+            powerLoss = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if a count is below 1 or the shard is out of range */
+        public CampaignSpec build() {
+            return new CampaignSpec(targets, mode, seed, cycles, kills, operations, withRules, workDir, reportDir,
+                    parallel, shardIndex, shardCount, powerLoss);
+        }
+    }
+
     /** One scenario on one engine. */
     public record Target(Scenario scenario, String engine) {
     }

@@ -1,8 +1,8 @@
 package io.indexgate.harness.campaign;
 
 import io.indexgate.harness.history.Event;
-import io.indexgate.harness.nemesis.ChildLauncher;
-import io.indexgate.harness.workload.Faults;
+import io.indexgate.harness.process.ChildLauncher;
+import io.indexgate.harness.nemesis.Faults;
 import io.indexgate.persist.AtomicIndexWriter;
 import io.indexgate.persist.PersistenceMode;
 import java.io.BufferedReader;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +83,8 @@ public final class CrashPoints {
             throws IOException, InterruptedException {
         Files.createDirectories(directory);
         Path rules = Files.writeString(directory.resolve("trace.btm"), tracingRules());
-        ChildLauncher.ChildSpec spec = new ChildLauncher.ChildSpec(directory.resolve("data"), engine, mode, 1, 0,
-                40, List.of(rules), 1, io.indexgate.harness.powerloss.PowerLossModel.NONE);
+        ChildLauncher.ChildSpec spec = ChildLauncher.ChildSpec.builder(directory.resolve("data"), engine, mode)
+                .seed(1).operations(40).rules(List.of(rules)).build();
         Path log = directory.resolve("trace.log");
         Process process = launcher.start(spec, log, null);
         List<Point> points = new ArrayList<>();
@@ -95,14 +94,13 @@ public final class CrashPoints {
             String line;
             while ((line = out.readLine()) != null) {
                 Event event = io.indexgate.harness.history.Histories.fromProtocolLine(line);
-                if (event != null && Faults.TRACE.equals(event.type())) {
-                    String[] parts = event.error().split("\\|");
-                    String ownerAndMethod = parts[0];
+                if (event instanceof Event.Trace trace) {
+                    String ownerAndMethod = trace.method();
                     int dot = ownerAndMethod.lastIndexOf('.');
-                    String key = ownerAndMethod + "|" + parts[1];
+                    String key = ownerAndMethod + "|" + trace.call();
                     int occurrence = occurrences.merge(key, 1, Integer::sum);
                     points.add(new Point(ownerAndMethod.substring(0, dot), ownerAndMethod.substring(dot + 1),
-                            parts[1], occurrence));
+                            trace.call(), occurrence));
                 }
             }
         } finally {
@@ -279,14 +277,15 @@ public final class CrashPoints {
             location = (when.equals("before") ? "AT INVOKE " : "AFTER INVOKE ") + point.call() + " ALL";
         }
         String rule = saveCounterRule() + rule(name, point.owner(), point.method(), location, strike, action);
-        Map<PersistenceMode, Expectation> expected = new EnumMap<>(PersistenceMode.class);
+        Scenario.Builder scenario = Scenario.builder(name, Scenario.Kind.HALT)
+                .description((powerLoss ? "power cut (" + model.cliName() + ") " : "halt ") + when + " "
+                        + point.call() + " in " + point.owner() + "." + point.method() + " (occurrence "
+                        + point.occurrence() + " in the save), " + engine + " engine, " + mode.cliName() + " mode")
+                .strikes(point.label() + ", " + when).rule(rule);
         for (PersistenceMode other : PersistenceMode.values()) {
-            expected.put(other, Expectation.UNREACHED);
+            scenario.expect(other, Expectation.UNREACHED);
         }
-        expected.put(mode, torn ? Expectation.INVALID : Expectation.VALID);
-        return new Scenario(name, (powerLoss ? "power cut (" + model.cliName() + ") " : "halt ") + when + " " + point.call() + " in " + point.owner() + "."
-                + point.method() + " (occurrence " + point.occurrence() + " in the save), " + engine + " engine, "
-                + mode.cliName() + " mode", Scenario.HALT, point.label() + ", " + when, rule, expected, 1);
+        return scenario.expect(mode, torn ? Expectation.INVALID : Expectation.VALID).build();
     }
 
     /** Writes the first half of the chunk through the same channel: the method's FileChannel and ByteBuffer. */

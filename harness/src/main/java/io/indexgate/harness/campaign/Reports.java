@@ -40,8 +40,8 @@ public final class Reports {
         }
         out.println();
         result.coverage().forEach((engine, counts) -> out.printf(Locale.ROOT,
-                "crash-point coverage on %s: %d of %d enumerated points exercised (%.0f%%)%n", engine, counts[0],
-                counts[1], 100.0 * counts[0] / counts[1]));
+                "crash-point coverage on %s: %d of %d enumerated points exercised (%.0f%%)%n", engine,
+                counts.exercised(), counts.enumerated(), 100.0 * counts.exercised() / counts.enumerated()));
         int crashStates = result.runs().stream().mapToInt(RunResult::crashStates).sum();
         if (crashStates > 0) {
             out.printf(Locale.ROOT, "reordering power-loss model: %d crash states recovered and checked beside the "
@@ -55,19 +55,15 @@ public final class Reports {
     public static void write(CampaignResult result, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
         ObjectNode verdict = Histories.json().createObjectNode();
-        verdict.put("verdict", switch (result.exitCode()) {
-            case 0 -> "valid";
-            case 1 -> "invalid";
-            default -> "harness-error";
-        });
+        verdict.put("verdict", result.verdict().verdict());
         verdict.put("seed", result.seed());
         verdict.put("mode", result.mode());
         verdict.put("millis", result.millis());
         verdict.put("cycles", result.cycles());
         verdict.put("cyclesPerMinute", Math.round(result.cyclesPerMinute()));
         ObjectNode coverage = verdict.putObject("crashPointCoverage");
-        result.coverage().forEach((engine, counts) -> coverage.putObject(engine).put("exercised", counts[0])
-                .put("enumerated", counts[1]));
+        result.coverage().forEach((engine, counts) -> coverage.putObject(engine)
+                .put("exercised", counts.exercised()).put("enumerated", counts.enumerated()));
         ArrayNode runs = verdict.putArray("runs");
         for (RunResult run : result.runs()) {
             ObjectNode node = Histories.json().valueToTree(run);

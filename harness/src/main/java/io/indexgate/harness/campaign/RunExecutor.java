@@ -4,10 +4,11 @@ import io.indexgate.harness.checker.Checker;
 import io.indexgate.harness.checker.Violation;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
-import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.nemesis.MediaFaults;
 import io.indexgate.harness.powerloss.CrashStates;
 import io.indexgate.harness.powerloss.PowerLossModel;
+import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.store.SQLiteVectorStore;
 import io.indexgate.persist.PersistenceMode;
@@ -80,9 +81,10 @@ public final class RunExecutor {
                 int strikeAt = (spec.powerLoss().simulated() ? 2 : 1) + random.nextInt(spec.powerLoss().simulated() ? 3 : 4);
                 long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
                 boolean intrude = spec.scenario().isIntrusion() && !last;
-                ChildLauncher.ChildSpec child = new ChildLauncher.ChildSpec(data, spec.engine(), spec.mode(),
-                        spec.seed(), cycle, last ? 0 : spec.operations(), last ? spec.extraRules() : rules, strikeAt,
-                        spec.powerLoss(), intrude ? spec.runDirectory().resolve("hold-" + cycle) : null, false);
+                ChildLauncher.ChildSpec child = ChildLauncher.ChildSpec.builder(data, spec.engine(), spec.mode())
+                        .seed(spec.seed()).cycle(cycle).operations(last ? 0 : spec.operations())
+                        .rules(last ? spec.extraRules() : rules).strikeAt(strikeAt).powerLoss(spec.powerLoss())
+                        .holdFile(intrude ? spec.runDirectory().resolve("hold-" + cycle) : null).build();
                 String problem = runChild(child, killAt, history, started, spec.runDirectory());
                 if (problem != null) {
                     harnessError = problem;
@@ -93,11 +95,11 @@ public final class RunExecutor {
                 }
             }
             if (harnessError == null && history.stream().noneMatch(
-                    e -> e.type().equals(Event.RECOVERED) && e.cycle() == spec.cycles())) {
+                    e -> e instanceof Event.Recovered && e.cycle() == spec.cycles())) {
                 harnessError = "the final recovery reported nothing; see " + spec.runDirectory();
             }
-            faults = (int) history.stream().filter(e -> e.type().equals(Event.FAULT) || e.type().equals(Event.KILL)
-                    || e.type().equals(Event.INTRUSION) || e.type().equals(Event.ROT)).count();
+            faults = (int) history.stream().filter(e -> e instanceof Event.Fault || e instanceof Event.Kill
+                    || e instanceof Event.Intrusion || e instanceof Event.Rot).count();
             neverStruck = harnessError == null && faults == 0 && !spec.scenario().isKill()
                     && !spec.scenario().isChurn() && spec.scenario().expectation(spec.mode()) != Expectation.UNREACHED;
             Histories.write(spec.runDirectory().resolve("history.jsonl"), history);
@@ -113,12 +115,12 @@ public final class RunExecutor {
             harnessError = "the fault of scenario " + spec.scenario().name() + " never struck in " + spec.cycles()
                     + " cycles, so nothing was tested";
         }
-        int restarts = (int) history.stream().filter(e -> e.type().equals(Event.START)).count() - 1;
-        int operations = (int) history.stream().filter(e -> e.type().equals(Event.INVOKE)).count();
+        int restarts = (int) history.stream().filter(e -> e instanceof Event.Start).count() - 1;
+        int operations = (int) history.stream().filter(e -> e instanceof Event.Invoke).count();
         return new RunResult(spec.scenario().name(), spec.engine(), spec.mode().cliName(), spec.seed(),
                 spec.scenario().expectation(spec.mode()), faults, Math.max(0, restarts), operations, violations,
                 harnessError, spec.runDirectory().toString(), (System.nanoTime() - started) / 1_000_000,
-                spec.powerLoss(), (int) history.stream().filter(e -> e.type().equals(Event.CRASH_STATE)).count());
+                spec.powerLoss(), (int) history.stream().filter(e -> e instanceof Event.CrashState).count());
     }
 
     /** Runs one child to its end; returns a harness problem, or null. */
@@ -127,8 +129,8 @@ public final class RunExecutor {
         Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
         Files.writeString(log, String.join(" ", launcher.command(child)) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-        record(history, Event.of(Event.START, child.cycle(), "strike at " + child.strikeAt()
-                + (killAtMillis >= 0 ? ", kill after " + killAtMillis + " ms" : "")), runStarted);
+        record(history, new Event.Start(child.cycle(), "strike at " + child.strikeAt()
+                + (killAtMillis >= 0 ? ", kill after " + killAtMillis + " ms" : ""), null), runStarted);
         // The child's protocol lines go to a file the kernel owns: the record survives the child's death, and the
         // parent reads it whole after the exit (no pipe to race a kill).
         Path output = runDirectory.resolve("child-" + child.cycle() + ".out");
@@ -146,7 +148,7 @@ public final class RunExecutor {
             if (killAtMillis >= 0) {
                 exited = process.waitFor(killAtMillis, TimeUnit.MILLISECONDS);
                 if (!exited) {
-                    record(history, Event.of(Event.KILL, child.cycle(), "SIGKILL after " + killAtMillis + " ms"),
+                    record(history, new Event.Kill(child.cycle(), "SIGKILL after " + killAtMillis + " ms", null),
                             runStarted);
                     process.destroyForcibly();
                 }
@@ -162,12 +164,13 @@ public final class RunExecutor {
         List<String> garbage = recordProtocol(lines.subList(Math.min(consumed, lines.size()), lines.size()),
                 child.cycle(), history, runStarted, log);
         int status = process.exitValue();
-        record(history, Event.of(Event.EXIT, child.cycle(), "status " + status), runStarted);
-        boolean killed = status == 137;
+        record(history, new Event.Exit(child.cycle(), status, null), runStarted);
+        ChildExit exit = ChildExit.of(status);
+        boolean killed = exit == ChildExit.HALTED;
         if (garbage.size() > (killed ? 1 : 0)) {
             return "child " + child.cycle() + " printed malformed protocol lines, e.g. " + garbage.get(0);
         }
-        if (status != 0 && status != 3 && !killed) {
+        if (exit != ChildExit.CLEAN && exit != ChildExit.STORE_NOT_OPENED && !killed) {
             return "child " + child.cycle() + " failed with exit status " + status + "; see " + log;
         }
         return null;
@@ -182,18 +185,18 @@ public final class RunExecutor {
             // seed, becomes the durable state (no exploration: the rot, not the cut, is under test here).
             String settled = CrashStates.settle(data.resolve(WorkloadMain.DURABLE), spec.seed() * 31 + cycle);
             if (settled != null) {
-                record(history, Event.of(Event.SETTLED, cycle, settled),
+                record(history, new Event.Settled(cycle, settled, null),
                         runStarted);
             }
         }
         Path indexDirectory = WorkloadMain.indexDirectory(data,
                 model.simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE);
         try {
-            String done = MediaFaults.damage(indexDirectory.resolve(SQLiteVectorStore.indexFileName(
+            Event.Rot done = MediaFaults.damage(indexDirectory.resolve(SQLiteVectorStore.indexFileName(
                     WorkloadMain.NAMESPACE, WorkloadMain.COLLECTION, spec.engine())), spec.scenario().damage(),
-                    new SplittableRandom(spec.seed() * 31 + cycle));
+                    new SplittableRandom(spec.seed() * 31 + cycle), cycle);
             if (done != null) {
-                record(history, Event.of(Event.ROT, cycle, done), runStarted);
+                record(history, done, runStarted);
             }
         } finally {
             if (model.simulated()) {
@@ -239,7 +242,7 @@ public final class RunExecutor {
                                  long runStarted, Path runDirectory) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
         List<String> complete = List.of();
-        Event recovered = null;
+        Event.Recovered recovered = null;
         while (recovered == null && owner.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
             String text = Files.readString(output, StandardCharsets.UTF_8);
@@ -247,8 +250,8 @@ public final class RunExecutor {
             complete = complete.subList(0, complete.size() - 1);
             for (String line : complete) {
                 Event event = Histories.fromProtocolLine(line);
-                if (event != null && event.type().equals(Event.RECOVERED)) {
-                    recovered = event;
+                if (event instanceof Event.Recovered found) {
+                    recovered = found;
                 }
             }
         }
@@ -257,15 +260,14 @@ public final class RunExecutor {
         }
         Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
         recordProtocol(complete, child.cycle(), history, runStarted, log);
-        ChildLauncher.ChildSpec intruder = new ChildLauncher.ChildSpec(child.dataDirectory(), child.engine(),
-                child.mode(), child.seed(), child.cycle(), 0, child.rules(), child.strikeAt(), child.powerLoss(),
-                null, true);
+        ChildLauncher.ChildSpec intruder = child.asIntruder();
         Path intruderLog = runDirectory.resolve("child-" + child.cycle() + "-intruder.log");
         Path intruderOutput = runDirectory.resolve("child-" + child.cycle() + "-intruder.out");
         Files.writeString(intruderLog, String.join(" ", launcher.command(intruder)) + System.lineSeparator());
         Process process = launcher.start(intruder, intruderLog, intruderOutput);
         try {
-            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    || process.exitValue() != ChildExit.CLEAN.status()) {
                 throw new IOException("the intruding child of cycle " + child.cycle() + " failed; see "
                         + intruderLog);
             }

@@ -10,11 +10,7 @@ import java.util.Objects;
  *
  * @param name        unique, used on the command line and in reports
  * @param description one sentence
- * @param kind        {@code halt} (the JVM stops at a point), {@code throw} (an I/O error is injected and the JVM
- *                    goes on), {@code kill} (SIGKILL at a seeded random moment), {@code intrude} (a second process
- *                    opens the data directory while the workload's child owns it), {@code rot} (the parent damages a
- *                    file at rest between cycles), {@code churn} (no fault: long cycles of writes, each child probing
- *                    its engine after every write, clean restarts between them) or {@code custom} (a user's rule)
+ * @param kind        what it does (see {@link Kind})
  * @param strikes     where it strikes, for people: for example {@code AtomicIndexWriter.moveIntoPlace, entry}
  * @param rule        the Byteman rule text, null for {@code kill}, {@code intrude}, {@code rot} and {@code churn}
  * @param expected    the expectation per persistence mode; a missing mode means {@link Expectation#ANY}
@@ -25,38 +21,131 @@ import java.util.Objects;
  *                    {@link io.indexgate.harness.nemesis.MediaFaults}); null otherwise
  * @param operations  for {@code churn}: the operations of each of its cycles; 0 otherwise (the campaign's count)
  */
-public record Scenario(String name, String description, String kind, String strikes, String rule,
+public record Scenario(String name, String description, Kind kind, String strikes, String rule,
                        Map<PersistenceMode, Expectation> expected, int minCycles, String damage, int operations) {
 
-    public static final String HALT = "halt";
-    public static final String THROW = "throw";
-    public static final String KILL = "kill";
-    public static final String CUSTOM = "custom";
-    public static final String INTRUDE = "intrude";
-    public static final String ROT = "rot";
-    public static final String CHURN = "churn";
+    /** What a scenario does to the children. In descriptors and reports, lower case. */
+    public enum Kind {
+        /** A rule halts the JVM at a point. */
+        HALT(true),
+        /** A rule makes an I/O call throw; the JVM goes on. */
+        THROW(true),
+        /** The parent sends SIGKILL at a seeded moment. */
+        KILL(false),
+        /** A second process opens the data directory while the workload's child owns it. */
+        INTRUDE(false),
+        /** The parent damages a file at rest between cycles. */
+        ROT(false),
+        /** No fault: long cycles of writes with the engine probed after each. */
+        CHURN(false),
+        /** A user's rule file. */
+        CUSTOM(true);
+
+        private final boolean needsRule;
+
+        Kind(boolean needsRule) {
+            this.needsRule = needsRule;
+        }
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * The kind named {@code text}.
+         *
+         * @throws IllegalArgumentException naming the kinds
+         */
+        public static Kind parse(String text) {
+            for (Kind kind : values()) {
+                if (kind.wire().equals(text)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown scenario kind '" + text + "'; expected one of "
+                    + java.util.Arrays.stream(values()).map(Kind::wire).toList());
+        }
+    }
 
     public Scenario {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         expected = Map.copyOf(expected);
         minCycles = Math.max(1, minCycles);
-        if (!KILL.equals(kind) && !INTRUDE.equals(kind) && !ROT.equals(kind) && !CHURN.equals(kind) && rule == null) {
-            throw new IllegalArgumentException("scenario " + name + " of kind " + kind + " needs a rule");
+        if (kind.needsRule && rule == null) {
+            throw new IllegalArgumentException("scenario " + name + " of kind " + kind.wire() + " needs a rule");
         }
-        if (ROT.equals(kind) != (damage != null)) {
+        if ((kind == Kind.ROT) != (damage != null)) {
             throw new IllegalArgumentException("scenario " + name + ": a damage goes with kind rot, and only there");
         }
-        if (CHURN.equals(kind) != (operations > 0)) {
+        if ((kind == Kind.CHURN) != (operations > 0)) {
             throw new IllegalArgumentException("scenario " + name + ": an operation count goes with kind churn, and "
                     + "only there");
         }
     }
 
-    /** A scenario of any kind but {@code rot} and {@code churn}. */
-    public Scenario(String name, String description, String kind, String strikes, String rule,
-                    Map<PersistenceMode, Expectation> expected, int minCycles) {
-        this(name, description, kind, strikes, rule, expected, minCycles, null, 0);
+    /** A builder of a scenario of {@code kind}: name and kind are required, the rest defaults to none. */
+    public static Builder builder(String name, Kind kind) {
+        return new Builder(name, kind);
+    }
+
+    /** Builds a {@link Scenario}; not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final Kind kind;
+        private String description = "";
+        private String strikes = "";
+        private String rule;
+        private final Map<PersistenceMode, Expectation> expected = new java.util.EnumMap<>(PersistenceMode.class);
+        private int minCycles = 1;
+        private String damage;
+        private int operations;
+
+        private Builder(String name, Kind kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        public Builder description(String value) {
+            description = value;
+            return this;
+        }
+
+        public Builder strikes(String value) {
+            strikes = value;
+            return this;
+        }
+
+        /** The Byteman rule text. */
+        public Builder rule(String value) {
+            rule = value;
+            return this;
+        }
+
+        public Builder expect(PersistenceMode mode, Expectation expectation) {
+            expected.put(mode, expectation);
+            return this;
+        }
+
+        public Builder minCycles(int value) {
+            minCycles = value;
+            return this;
+        }
+
+        public Builder damage(String value) {
+            damage = value;
+            return this;
+        }
+
+        public Builder operations(int value) {
+            operations = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if the parts do not fit the kind (see {@link Scenario}) */
+        public Scenario build() {
+            return new Scenario(name, description, kind, strikes, rule, expected, minCycles, damage, operations);
+        }
     }
 
     /** The expectation in {@code mode}. */
@@ -65,14 +154,14 @@ public record Scenario(String name, String description, String kind, String stri
     }
 
     public boolean isKill() {
-        return KILL.equals(kind);
+        return kind == Kind.KILL;
     }
 
     public boolean isChurn() {
-        return CHURN.equals(kind);
+        return kind == Kind.CHURN;
     }
 
     public boolean isIntrusion() {
-        return INTRUDE.equals(kind);
+        return kind == Kind.INTRUDE;
     }
 }

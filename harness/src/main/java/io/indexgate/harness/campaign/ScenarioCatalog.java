@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +26,7 @@ import java.util.Map;
 public final class ScenarioCatalog {
 
     /** The class-path resource that lists a module's scenarios. */
-    public static final String INDEX = "META-INF/indexgate/scenarios.json";
+    public static final String INDEX = "indexgate-catalog/scenarios.json";
 
     private final Map<String, Scenario> scenarios;
 
@@ -59,8 +58,9 @@ public final class ScenarioCatalog {
     /** A user's rule file as a scenario of kind {@code custom}, expected valid in ATOMIC mode. */
     public static Scenario fromRuleFile(Path ruleFile) throws IOException {
         String name = ruleFile.getFileName().toString().replaceFirst("\\.btm$", "");
-        return new Scenario(name, "user rule " + ruleFile, Scenario.CUSTOM, ruleFile.toString(),
-                Files.readString(ruleFile), Map.of(PersistenceMode.ATOMIC, Expectation.VALID), 1);
+        return Scenario.builder(name, Scenario.Kind.CUSTOM).description("user rule " + ruleFile)
+                .strikes(ruleFile.toString()).rule(Files.readString(ruleFile))
+                .expect(PersistenceMode.ATOMIC, Expectation.VALID).build();
     }
 
     interface RuleReader {
@@ -69,18 +69,32 @@ public final class ScenarioCatalog {
 
     static Scenario parse(JsonNode descriptor, RuleReader rules, String source) throws IOException {
         String name = text(descriptor, "name", source);
-        String kind = text(descriptor, "kind", source);
-        String rule = descriptor.hasNonNull("rule") ? rules.read(descriptor.get("rule").textValue()) : null;
-        Map<PersistenceMode, Expectation> expected = new EnumMap<>(PersistenceMode.class);
+        Scenario.Builder scenario;
+        try {
+            scenario = Scenario.builder(name, Scenario.Kind.parse(text(descriptor, "kind", source)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("scenario " + name + " in " + source + ": " + e.getMessage(), e);
+        }
+        scenario.description(descriptor.path("description").asText(""))
+                .strikes(descriptor.path("strikes").asText(""))
+                .minCycles(descriptor.path("minCycles").asInt(1))
+                .operations(descriptor.path("operations").asInt(0));
+        if (descriptor.hasNonNull("rule")) {
+            scenario.rule(rules.read(descriptor.get("rule").textValue()));
+        }
+        if (descriptor.hasNonNull("damage")) {
+            scenario.damage(descriptor.get("damage").textValue());
+        }
         JsonNode expectations = descriptor.path("expected");
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) expectations::fields) {
-            expected.put(PersistenceMode.parse(field.getKey()),
+            scenario.expect(PersistenceMode.parse(field.getKey()),
                     Expectation.valueOf(field.getValue().textValue().toUpperCase(java.util.Locale.ROOT)));
         }
-        return new Scenario(name, descriptor.path("description").asText(""), kind,
-                descriptor.path("strikes").asText(""), rule, expected, descriptor.path("minCycles").asInt(1),
-                descriptor.hasNonNull("damage") ? descriptor.get("damage").textValue() : null,
-                descriptor.path("operations").asInt(0));
+        try {
+            return scenario.build();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("in " + source + ": " + e.getMessage(), e);
+        }
     }
 
     private static String text(JsonNode descriptor, String field, String source) throws IOException {

@@ -1,6 +1,6 @@
 package io.indexgate.harness.campaign;
 
-import io.indexgate.harness.nemesis.ChildLauncher;
+import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.persist.PersistenceMode;
 import java.io.IOException;
 import java.nio.file.Path;

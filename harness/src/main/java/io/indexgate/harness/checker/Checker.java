@@ -41,7 +41,7 @@ public final class Checker {
 
     private final Map<String, Set<String>> possible = new HashMap<>();
     private final Map<String, Long> lastWriter = new HashMap<>();
-    private final Map<Long, Event> inFlight = new LinkedHashMap<>();
+    private final Map<Long, Event.Invoke> inFlight = new LinkedHashMap<>();
     private final List<Violation> violations = new ArrayList<>();
     private String lastCompletedSave = RecoveryReport.ABSENT;
     private Long lastCompletedSaveOp;
@@ -73,58 +73,64 @@ public final class Checker {
     }
 
     private void accept(Event event) {
-        switch (event.type()) {
-            case Event.INVOKE -> inFlight.put(event.op(), event);
-            case Event.OK -> {
-                Event invoke = inFlight.remove(event.op());
-                if (invoke != null) {
-                    happened(invoke);
-                }
+        if (event instanceof Event.Invoke invoke) {
+            inFlight.put(invoke.op(), invoke);
+        } else if (event instanceof Event.Ok ok) {
+            Event.Invoke invoke = inFlight.remove(ok.op());
+            if (invoke != null) {
+                happened(invoke);
             }
-            case Event.FAIL -> {
-                Event invoke = inFlight.remove(event.op());
-                if (invoke != null) {
-                    mayHaveHappened(invoke);
-                }
+        } else if (event instanceof Event.Fail fail) {
+            Event.Invoke invoke = inFlight.remove(fail.op());
+            if (invoke != null) {
+                mayHaveHappened(invoke);
             }
-            case Event.RECOVERED -> recovered(event);
-            case Event.CRASH_STATE -> crashState(event);
-            case Event.FAULT -> faultedCycle = event.cycle();
-            case Event.INTRUSION -> intrusion(event);
-            case Event.PROBE -> violations.add(new Violation(
-                    event.error().startsWith(Event.PROBE_UNREACHABLE) ? 3 : 4, event.cycle(), null,
-                    "the running store's engine, probed after an operation: " + event.error()));
-            case Event.ROT -> indexRotted |= event.error() != null && event.error().startsWith(Event.ROT_INDEX);
-            default -> {
-            }
+        } else if (event instanceof Event.Recovered recovered) {
+            recovered(recovered.cycle(), recovered.recovery());
+        } else if (event instanceof Event.CrashState state) {
+            crashState(state);
+        } else if (event instanceof Event.Fault fault) {
+            faultedCycle = fault.cycle();
+        } else if (event instanceof Event.Intrusion intrusion) {
+            intrusion(intrusion);
+        } else if (event instanceof Event.Probe probe) {
+            violations.add(new Violation(probe.finding() == Event.ProbeFinding.UNREACHABLE
+                    ? Rule.WRITES_SURVIVE : Rule.ENGINE_EQUALS_SQLITE, probe.cycle(), null,
+                    "the running store's engine, probed after an operation: " + probe.finding().wire() + ": "
+                            + probe.detail()));
+        } else if (event instanceof Event.Rot rot) {
+            indexRotted |= rot.target() == Event.RotTarget.INDEX;
+        } else if (!(event instanceof Event.Start || event instanceof Event.Kill || event instanceof Event.Exit
+                || event instanceof Event.Settled || event instanceof Event.Trace)) {
+            throw new IllegalArgumentException("the checker does not know the event " + event);
         }
     }
 
-    private void crashState(Event event) {
+    private void crashState(Event.CrashState state) {
         Checker alternative = new Checker(this);
-        alternative.recovered(event);
+        alternative.recovered(state.cycle(), state.recovery());
         for (Violation violation : alternative.violations) {
             violations.add(new Violation(violation.rule(), violation.cycle(), violation.op(),
-                    "in crash state " + event.error() + ": " + violation.message()));
+                    "in crash state " + state.state() + ": " + violation.message()));
         }
     }
 
-    private void intrusion(Event event) {
-        if (event.error() == null || !event.error().startsWith(Event.INTRUSION_REFUSED)) {
-            violations.add(new Violation(6, event.cycle(), null, "a second process was not refused the data "
-                    + "directory while its owner held it: " + event.error()));
+    private void intrusion(Event.Intrusion intrusion) {
+        if (!intrusion.refused()) {
+            violations.add(new Violation(Rule.ONE_OWNER, intrusion.cycle(), null, "a second process was not refused "
+                    + "the data directory while its owner held it: " + intrusion.detail()));
         }
     }
 
-    private void happened(Event invoke) {
+    private void happened(Event.Invoke invoke) {
         switch (invoke.function()) {
-            case Event.UPSERT, Event.DELETE -> {
+            case UPSERT, DELETE -> {
                 for (Event.Write write : invoke.writes()) {
                     possible.put(write.uuid(), new LinkedHashSet<>(Set.of(value(write))));
                     lastWriter.put(write.uuid(), invoke.op());
                 }
             }
-            case Event.SAVE -> {
+            case SAVE -> {
                 lastCompletedSave = invoke.fingerprint();
                 lastCompletedSaveOp = invoke.op();
                 savesInFlight.clear();
@@ -134,15 +140,15 @@ public final class Checker {
         }
     }
 
-    private void mayHaveHappened(Event invoke) {
+    private void mayHaveHappened(Event.Invoke invoke) {
         switch (invoke.function()) {
-            case Event.UPSERT, Event.DELETE -> {
+            case UPSERT, DELETE -> {
                 for (Event.Write write : invoke.writes()) {
                     possible.computeIfAbsent(write.uuid(), uuid -> new LinkedHashSet<>(Set.of(ABSENT)))
                             .add(value(write));
                 }
             }
-            case Event.SAVE -> savesInFlight.add(invoke.fingerprint());
+            case SAVE -> savesInFlight.add(invoke.fingerprint());
             default -> {
             }
         }
@@ -152,21 +158,19 @@ public final class Checker {
         return write.digest() == null ? ABSENT : write.digest();
     }
 
-    private void recovered(Event event) {
+    private void recovered(int cycle, RecoveryReport report) {
         // Whatever was in flight when the previous process died may or may not have happened.
         inFlight.values().forEach(this::mayHaveHappened);
         inFlight.clear();
-        RecoveryReport report = event.recovery();
-        int cycle = event.cycle();
 
         if (indexRotted) {
             // The index file holds what the rot made of it: the one right answer is to refuse it.
             if (report.opened()) {
                 indexRotted = false;
-                violations.add(new Violation(7, cycle, null, "the store opened over an index file damaged at rest "
+                violations.add(new Violation(Rule.DAMAGE_REFUSED, cycle, null, "the store opened over an index file damaged at rest "
                         + "(its content now reads as " + report.indexFingerprint() + ") instead of refusing it"));
             } else if (report.openError() == null || !report.openError().contains("IndexLoadError")) {
-                violations.add(new Violation(1, cycle, null, "the restarted store refused the damaged index file "
+                violations.add(new Violation(Rule.RESTART_OPENS, cycle, null, "the restarted store refused the damaged index file "
                         + "without an IndexLoadError: " + report.openError()));
             }
             savesInFlight.clear();
@@ -179,7 +183,7 @@ public final class Checker {
         admissibleFiles.addAll(savesInFlight);
         String found = report.indexFingerprint();
         if (!admissibleFiles.contains(found)) {
-            violations.add(new Violation(2, cycle, lastCompletedSaveOp, "the index file holds " + found
+            violations.add(new Violation(Rule.INDEX_IS_A_SAVE, cycle, lastCompletedSaveOp, "the index file holds " + found
                     + "; admissible: the last completed save " + lastCompletedSave
                     + (lastCompletedSaveOp == null ? "" : " (op " + lastCompletedSaveOp + ")")
                     + (savesInFlight.isEmpty() ? "" : " or a save in flight " + savesInFlight)));
@@ -190,7 +194,7 @@ public final class Checker {
 
         if (!report.opened()) {
             if (faultedCycle != cycle) {
-                violations.add(new Violation(1, cycle, null, "the restarted store did not open: "
+                violations.add(new Violation(Rule.RESTART_OPENS, cycle, null, "the restarted store did not open: "
                         + report.openError()));
             }
             // An open refused under a fault injected into this very process (a read error at load) is the right
@@ -203,19 +207,19 @@ public final class Checker {
             Set<String> admissible = possible.getOrDefault(uuid, Set.of(ABSENT));
             String actual = report.records().getOrDefault(uuid, ABSENT);
             if (!admissible.contains(actual)) {
-                violations.add(new Violation(3, cycle, lastWriter.get(uuid), describe(uuid, admissible, actual)));
+                violations.add(new Violation(Rule.WRITES_SURVIVE, cycle, lastWriter.get(uuid), describe(uuid, admissible, actual)));
             }
             possible.put(uuid, new LinkedHashSet<>(Set.of(actual)));
         }
         for (String uuid : report.notFoundByExactQuery()) {
-            violations.add(new Violation(3, cycle, lastWriter.get(uuid), "record " + uuid
+            violations.add(new Violation(Rule.WRITES_SURVIVE, cycle, lastWriter.get(uuid), "record " + uuid
                     + " is in SQLite but a query with its own vector does not find it"));
         }
         for (String mismatch : report.engineMismatches()) {
-            violations.add(new Violation(4, cycle, null, mismatch));
+            violations.add(new Violation(Rule.ENGINE_EQUALS_SQLITE, cycle, null, mismatch));
         }
         if (!report.tempsAfterOpen().isEmpty()) {
-            violations.add(new Violation(5, cycle, null, "stale temps survived the recovery: "
+            violations.add(new Violation(Rule.NO_STALE_TEMP, cycle, null, "stale temps survived the recovery: "
                     + report.tempsAfterOpen()));
         }
     }

@@ -4,6 +4,7 @@ import io.indexgate.engine.Engines;
 import io.indexgate.harness.campaign.Campaign;
 import io.indexgate.harness.campaign.CampaignResult;
 import io.indexgate.harness.campaign.CampaignSpec;
+import io.indexgate.harness.campaign.ExitCode;
 import io.indexgate.harness.campaign.Reports;
 import io.indexgate.harness.campaign.RunExecutor;
 import io.indexgate.harness.campaign.Scenario;
@@ -12,8 +13,9 @@ import io.indexgate.harness.checker.Checker;
 import io.indexgate.harness.checker.Violation;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
-import io.indexgate.harness.nemesis.ChildLauncher;
-import io.indexgate.harness.nemesis.TempFiles;
+import io.indexgate.harness.process.ChildLauncher;
+import io.indexgate.harness.process.TempFiles;
+import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.persist.PersistenceMode;
 import java.io.PrintStream;
@@ -43,10 +45,10 @@ import picocli.CommandLine.Option;
                 InspectCommand.class, IndexgateCli.Check.class})
 public final class IndexgateCli {
 
-    static final int VALID = 0;
-    static final int VIOLATION = 1;
-    static final int HARNESS_FAILURE = 2;
-    static final int UNLOADABLE = 3;
+    static final int VALID = ExitCode.VALID.code();
+    static final int VIOLATION = ExitCode.VIOLATION.code();
+    static final int HARNESS_FAILURE = ExitCode.HARNESS_FAILURE.code();
+    static final int UNLOADABLE = ExitCode.UNLOADABLE.code();
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -157,10 +159,11 @@ public final class IndexgateCli {
             List<CampaignSpec.Target> targets = io.indexgate.harness.campaign.Targets.build(chosen, engineIds,
                     persistenceMode, Boolean.TRUE.equals(enumerate) || (enumerate == null && wholeCatalog), points,
                     powerLoss, ChildLauncher.forThisJvm(), work);
-            CampaignSpec spec = new CampaignSpec(targets, persistenceMode, campaignSeed, cycles,
-                    kills, operations, withRules.stream().map(Path::toAbsolutePath).toList(), work.toAbsolutePath(),
-                    reportDir.toAbsolutePath(), parallel, Integer.parseInt(shardParts[0]),
-                    Integer.parseInt(shardParts[1]), powerLoss);
+            CampaignSpec spec = CampaignSpec.builder(targets, work.toAbsolutePath(), reportDir.toAbsolutePath())
+                    .mode(persistenceMode).seed(campaignSeed).cycles(cycles).kills(kills).operations(operations)
+                    .withRules(withRules.stream().map(Path::toAbsolutePath).toList()).parallel(parallel)
+                    .shard(Integer.parseInt(shardParts[0]), Integer.parseInt(shardParts[1])).powerLoss(powerLoss)
+                    .build();
             PrintStream out = System.out;
             out.printf("indexgate run: %d runs (scenarios x %s), mode %s%s, seed %d, work dir %s%n",
                     targets.size(), engineIds, persistenceMode.cliName(),
@@ -233,7 +236,7 @@ public final class IndexgateCli {
                     expected.put(mode.cliName(), scenario.expectation(mode).name().toLowerCase(Locale.ROOT));
                 }
                 System.out.printf("%-34s %-6s %s%n    strikes: %s%n    expected: %s%n", scenario.name(),
-                        scenario.kind(), scenario.description(), scenario.strikes(), expected);
+                        scenario.kind().wire(), scenario.description(), scenario.strikes(), expected);
             }
             return VALID;
         }
@@ -256,24 +259,22 @@ public final class IndexgateCli {
             engines(engine);
             int[] counts = new int[3];
             int status = WorkloadMain.run(dataDir, engine, seed, 0, operations, event -> {
-                switch (event.type()) {
-                    case Event.INVOKE -> counts[0]++;
-                    case Event.FAIL -> {
-                        counts[1]++;
-                        System.err.println("operation " + event.op() + " failed: " + event.error());
-                    }
-                    case Event.PROBE -> {
-                        counts[1]++;
-                        System.err.println("the engine disagrees with SQLite: " + event.error());
-                    }
-                    case Event.RECOVERED -> counts[2] = event.recovery().records().size();
-                    default -> {
-                    }
+                if (event instanceof Event.Invoke) {
+                    counts[0]++;
+                } else if (event instanceof Event.Fail fail) {
+                    counts[1]++;
+                    System.err.println("operation " + fail.op() + " failed: " + fail.error());
+                } else if (event instanceof Event.Probe probe) {
+                    counts[1]++;
+                    System.err.println("the engine disagrees with SQLite (" + probe.finding().wire() + "): "
+                            + probe.detail());
+                } else if (event instanceof Event.Recovered recovered) {
+                    counts[2] = recovered.recovery().records().size();
                 }
             });
             System.out.printf("workload on %s (%s, seed %d): %d operations, %d failed; %d records at start%n",
                     dataDir, engine, seed, counts[0], counts[1], counts[2]);
-            return status == 0 && counts[1] == 0 ? VALID : HARNESS_FAILURE;
+            return status == ChildExit.CLEAN.status() && counts[1] == 0 ? VALID : HARNESS_FAILURE;
         }
     }
 

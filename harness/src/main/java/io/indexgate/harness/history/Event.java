@@ -1,71 +1,104 @@
 package io.indexgate.harness.history;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * One line of a run's history, Jepsen-style. The child announces each operation ({@code invoke}) and its outcome
- * ({@code ok} or {@code fail}); an operation that never completed because its process died is indeterminate
- * ({@code info} in Jepsen's terms) and may or may not have happened. The parent adds what it did ({@code start},
- * {@code kill}, {@code exit}) and what a fault rule reported ({@code fault}). {@code recovered} carries the state a
- * restarted child found.
+ * One line of a run's history, Jepsen-style. The child announces each operation ({@link Invoke}) and its outcome
+ * ({@link Ok} or {@link Fail}); an operation that never completed because its process died is indeterminate
+ * ({@code info} in Jepsen's terms) and may or may not have happened. The parent adds what it did ({@link Start},
+ * {@link Kill}, {@link Exit}, {@link Rot}, {@link Settled}) and what a fault rule reported ({@link Fault}).
+ * {@link Recovered} carries the state a restarted child found, {@link CrashState} one crash state of a cut under the
+ * reordering power-loss model.
  *
- * @param type        invoke, ok, fail, fault, recovered, start, kill, exit, intrusion, rot, probe, crash-state,
- *                    settled
- * @param cycle       the crash/restart cycle, from 0
- * @param op          the operation number (invoke, ok, fail)
- * @param function    upsert, delete, query or save (invoke)
- * @param writes      what an upsert or delete changes (invoke)
- * @param fingerprint the content fingerprint of the index being saved (invoke of a save)
- * @param error       the failure (fail, exit), the fault (fault, kill) or the outcome (intrusion)
- * @param recovery    the recovered state (recovered, crash-state)
- * @param timeMillis  when the parent recorded the event, milliseconds since the run started
+ * <p>Each kind is a record; in JSON its {@code type} names it. A line of an unknown type does not parse (an error,
+ * never an event silently ignored). Every event has the cycle it belongs to (from 0) and, once the parent recorded
+ * it, {@code timeMillis}: milliseconds since the run started.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(Event.Invoke.class), @JsonSubTypes.Type(Event.Ok.class),
+        @JsonSubTypes.Type(Event.Fail.class), @JsonSubTypes.Type(Event.Fault.class),
+        @JsonSubTypes.Type(Event.Recovered.class), @JsonSubTypes.Type(Event.CrashState.class),
+        @JsonSubTypes.Type(Event.Start.class), @JsonSubTypes.Type(Event.Kill.class),
+        @JsonSubTypes.Type(Event.Exit.class), @JsonSubTypes.Type(Event.Intrusion.class),
+        @JsonSubTypes.Type(Event.Rot.class), @JsonSubTypes.Type(Event.Probe.class),
+        @JsonSubTypes.Type(Event.Settled.class), @JsonSubTypes.Type(Event.Trace.class)})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Event(String type, int cycle, Long op, String function, List<Write> writes, String fingerprint,
-                    String error, RecoveryReport recovery, Long timeMillis) {
+public sealed interface Event {
 
-    public static final String INVOKE = "invoke";
-    public static final String OK = "ok";
-    public static final String FAIL = "fail";
-    public static final String FAULT = "fault";
-    public static final String RECOVERED = "recovered";
-    public static final String START = "start";
-    public static final String KILL = "kill";
-    public static final String EXIT = "exit";
-    /** A second process tried to open the data directory of a live owner; the detail says whether it could. */
-    public static final String INTRUSION = "intrusion";
-    /** The parent damaged a file at rest between cycles; the detail starts with {@link #ROT_INDEX} or {@link #ROT_TEMP}. */
-    public static final String ROT = "rot";
-    /**
-     * The child found its live engine inconsistent with SQLite when it probed after a write or save (no event when
-     * it was consistent); the detail starts with {@link #PROBE_UNREACHABLE} or {@link #PROBE_DIFFERS}.
-     */
-    public static final String PROBE = "probe";
-    public static final String PROBE_UNREACHABLE = "unreachable: ";
-    /**
-     * Under the reordering power-loss model, one crash state of the last cut, recovered in a scratch copy and
-     * reported before the child goes on from one of them; the detail describes which pending operations persisted.
-     * The checker judges it like a recovery, without making what it found the known state.
-     */
-    public static final String CRASH_STATE = "crash-state";
-    /**
-     * Under the reordering model, the parent settled a cut on one crash state without exploring it (before it damages
-     * a file at rest); the detail is that state. Nothing for the checker.
-     */
-    public static final String SETTLED = "settled";
-    public static final String PROBE_DIFFERS = "differs: ";
-    public static final String ROT_INDEX = "index ";
-    public static final String ROT_TEMP = "temp ";
-    /** The detail of an intrusion whose open was refused starts with this. */
-    public static final String INTRUSION_REFUSED = "refused: ";
-    /** The detail of an intrusion whose open succeeded starts with this. */
-    public static final String INTRUSION_OPENED = "opened: ";
+    /** The crash/restart cycle, from 0. */
+    int cycle();
 
-    public static final String UPSERT = "upsert";
-    public static final String DELETE = "delete";
-    public static final String QUERY = "query";
-    public static final String SAVE = "save";
+    /** When the parent recorded the event, milliseconds since the run started; null until then. */
+    Long timeMillis();
+
+    /** This event with {@code cycle} and {@code timeMillis}. */
+    Event stamped(int cycle, Long timeMillis);
+
+    /** This event stamped with the parent's clock. */
+    default Event at(long millis) {
+        return stamped(cycle(), millis);
+    }
+
+    /** This event in another cycle (the child does not know its cycle; the parent does). */
+    default Event inCycle(int newCycle) {
+        return stamped(newCycle, timeMillis());
+    }
+
+    /** The type name, as in JSON. */
+    default String type() {
+        return getClass().getAnnotation(JsonTypeName.class).value();
+    }
+
+    static Invoke invoke(int cycle, long op, Function function, List<Write> writes, String fingerprint) {
+        return new Invoke(cycle, op, function, writes, fingerprint, null);
+    }
+
+    static Ok ok(int cycle, long op) {
+        return new Ok(cycle, op, null);
+    }
+
+    static Fail fail(int cycle, long op, String error) {
+        return new Fail(cycle, op, error, null);
+    }
+
+    static Recovered recovered(int cycle, RecoveryReport report) {
+        return new Recovered(cycle, report, null);
+    }
+
+    /** What an operation does. In JSON, lower case. */
+    enum Function {
+        UPSERT, DELETE, QUERY, SAVE;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Function parse(String text) {
+            for (Function function : values()) {
+                if (function.wire().equals(text)) {
+                    return function;
+                }
+            }
+            throw new IllegalArgumentException("unknown operation '" + text + "'; expected one of "
+                    + Arrays.stream(values()).map(Function::wire).toList());
+        }
+
+        /** Whether it changes records (upsert, delete). */
+        public boolean writes() {
+            return this == UPSERT || this == DELETE;
+        }
+    }
 
     /**
      * One record changed by an upsert or delete.
@@ -73,40 +106,183 @@ public record Event(String type, int cycle, Long op, String function, List<Write
      * @param uuid   the record
      * @param digest the digest of its new vector, or null for a delete
      */
-    public record Write(String uuid, String digest) {
+    record Write(String uuid, String digest) {
     }
 
-    public static Event invoke(int cycle, long op, String function, List<Write> writes, String fingerprint) {
-        return new Event(INVOKE, cycle, op, function, writes, fingerprint, null, null, null);
+    /**
+     * An operation is about to act.
+     *
+     * @param op          its number
+     * @param writes      what an upsert or delete changes
+     * @param fingerprint the content fingerprint of the index a save is saving
+     */
+    @JsonTypeName("invoke")
+    record Invoke(int cycle, long op, Function function, List<Write> writes, String fingerprint, Long timeMillis)
+            implements Event {
+        public Invoke {
+            writes = writes == null ? null : List.copyOf(writes);
+        }
+
+        @Override
+        public Invoke stamped(int cycle, Long timeMillis) {
+            return new Invoke(cycle, op, function, writes, fingerprint, timeMillis);
+        }
     }
 
-    public static Event ok(int cycle, long op) {
-        return new Event(OK, cycle, op, null, null, null, null, null, null);
+    /** The operation {@code op} completed. */
+    @JsonTypeName("ok")
+    record Ok(int cycle, long op, Long timeMillis) implements Event {
+        @Override
+        public Ok stamped(int cycle, Long timeMillis) {
+            return new Ok(cycle, op, timeMillis);
+        }
     }
 
-    public static Event fail(int cycle, long op, String error) {
-        return new Event(FAIL, cycle, op, null, null, null, error, null, null);
+    /** The operation {@code op} failed with {@code error}; it may or may not have taken effect. */
+    @JsonTypeName("fail")
+    record Fail(int cycle, long op, String error, Long timeMillis) implements Event {
+        @Override
+        public Fail stamped(int cycle, Long timeMillis) {
+            return new Fail(cycle, op, error, timeMillis);
+        }
     }
 
-    public static Event recovered(int cycle, RecoveryReport report) {
-        return new Event(RECOVERED, cycle, null, null, null, null, null, report, null);
+    /** A fault rule struck in the child (it is about to throw or halt). */
+    @JsonTypeName("fault")
+    record Fault(int cycle, String detail, Long timeMillis) implements Event {
+        @Override
+        public Fault stamped(int cycle, Long timeMillis) {
+            return new Fault(cycle, detail, timeMillis);
+        }
     }
 
-    public static Event crashState(int cycle, String description, RecoveryReport report) {
-        return new Event(CRASH_STATE, cycle, null, null, null, null, description, report, null);
+    /** What a restarted child found when it opened the store. */
+    @JsonTypeName("recovered")
+    record Recovered(int cycle, RecoveryReport recovery, Long timeMillis) implements Event {
+        @Override
+        public Recovered stamped(int cycle, Long timeMillis) {
+            return new Recovered(cycle, recovery, timeMillis);
+        }
     }
 
-    public static Event of(String type, int cycle, String detail) {
-        return new Event(type, cycle, null, null, null, null, detail, null, null);
+    /**
+     * Under the reordering power-loss model, one crash state of the last cut, recovered in a scratch copy before the
+     * child goes on from one of them; {@code state} says which pending operations persisted. The checker judges it
+     * like a recovery, without making what it found the known state.
+     */
+    @JsonTypeName("crash-state")
+    record CrashState(int cycle, String state, RecoveryReport recovery, Long timeMillis) implements Event {
+        @Override
+        public CrashState stamped(int cycle, Long timeMillis) {
+            return new CrashState(cycle, state, recovery, timeMillis);
+        }
     }
 
-    /** This event stamped with the parent's clock. */
-    public Event at(long millis) {
-        return new Event(type, cycle, op, function, writes, fingerprint, error, recovery, millis);
+    /** The parent started the cycle's child. */
+    @JsonTypeName("start")
+    record Start(int cycle, String detail, Long timeMillis) implements Event {
+        @Override
+        public Start stamped(int cycle, Long timeMillis) {
+            return new Start(cycle, detail, timeMillis);
+        }
     }
 
-    /** This event in another cycle (the child does not know its cycle; the parent does). */
-    public Event inCycle(int newCycle) {
-        return new Event(type, newCycle, op, function, writes, fingerprint, error, recovery, timeMillis);
+    /** The parent killed the child (SIGKILL). */
+    @JsonTypeName("kill")
+    record Kill(int cycle, String detail, Long timeMillis) implements Event {
+        @Override
+        public Kill stamped(int cycle, Long timeMillis) {
+            return new Kill(cycle, detail, timeMillis);
+        }
+    }
+
+    /** The child exited with {@code status}. */
+    @JsonTypeName("exit")
+    record Exit(int cycle, int status, Long timeMillis) implements Event {
+        @Override
+        public Exit stamped(int cycle, Long timeMillis) {
+            return new Exit(cycle, status, timeMillis);
+        }
+    }
+
+    /** A second process tried to open the data directory of a live owner: refused, or (a violation) not. */
+    @JsonTypeName("intrusion")
+    record Intrusion(int cycle, boolean refused, String detail, Long timeMillis) implements Event {
+        @Override
+        public Intrusion stamped(int cycle, Long timeMillis) {
+            return new Intrusion(cycle, refused, detail, timeMillis);
+        }
+    }
+
+    /** Which file a {@link Rot} damaged. */
+    enum RotTarget {
+        INDEX, TEMP;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static RotTarget parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The parent damaged a file at rest between cycles. */
+    @JsonTypeName("rot")
+    record Rot(int cycle, RotTarget target, String detail, Long timeMillis) implements Event {
+        @Override
+        public Rot stamped(int cycle, Long timeMillis) {
+            return new Rot(cycle, target, detail, timeMillis);
+        }
+    }
+
+    /** What a {@link Probe} found. */
+    enum ProbeFinding {
+        /** Records a query with their own vector does not find. */
+        UNREACHABLE,
+        /** Engine contents that differ from SQLite's records. */
+        DIFFERS;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static ProbeFinding parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The child found its live engine inconsistent with SQLite when it probed after a write or save. */
+    @JsonTypeName("probe")
+    record Probe(int cycle, ProbeFinding finding, String detail, Long timeMillis) implements Event {
+        @Override
+        public Probe stamped(int cycle, Long timeMillis) {
+            return new Probe(cycle, finding, detail, timeMillis);
+        }
+    }
+
+    /**
+     * Under the reordering model, the parent settled a cut on one crash state without exploring it (before it damages
+     * a file at rest). Nothing for the checker.
+     */
+    @JsonTypeName("settled")
+    record Settled(int cycle, String state, Long timeMillis) implements Event {
+        @Override
+        public Settled stamped(int cycle, Long timeMillis) {
+            return new Settled(cycle, state, timeMillis);
+        }
+    }
+
+    /** The crash-point tracer saw {@code method} make the file-system {@code call}. Nothing for the checker. */
+    @JsonTypeName("trace")
+    record Trace(int cycle, String method, String call, Long timeMillis) implements Event {
+        @Override
+        public Trace stamped(int cycle, Long timeMillis) {
+            return new Trace(cycle, method, call, timeMillis);
+        }
     }
 }

@@ -30,26 +30,27 @@ public final class MediaFaults {
      * Damages the file that {@code damage} names ({@code index:bitflip}, {@code temp:zero}, {@code index:truncate}
      * ...) next to {@code indexPath}.
      *
-     * @return what was done, starting with {@link Event#ROT_INDEX} or {@link Event#ROT_TEMP}; null if there was no
-     *         such file or no damage would change it (a range of zeros to zero)
+     * @return what was done, as an event of the cycle given; null if there was no such file or no damage would
+     *         change it (a range of zeros to zero)
      * @throws IllegalArgumentException if {@code damage} is not of that form
      */
-    public static String damage(Path indexPath, String damage, SplittableRandom random) throws IOException {
+    public static Event.Rot damage(Path indexPath, String damage, SplittableRandom random, int cycle)
+            throws IOException {
         String[] parts = damage.split(":", 2);
         if (parts.length != 2) {
             throw new IllegalArgumentException("a damage is <index|temp>:<bitflip|zero|truncate>, got " + damage);
         }
         Path file;
-        String prefix;
+        Event.RotTarget target;
         switch (parts[0]) {
             case "index" -> {
                 file = Files.exists(indexPath) ? indexPath : null;
-                prefix = Event.ROT_INDEX;
+                target = Event.RotTarget.INDEX;
             }
             case "temp" -> {
                 List<Path> temps = StaleTemps.find(indexPath);
                 file = temps.stream().min(Comparator.comparing(Path::toString)).orElse(null);
-                prefix = Event.ROT_TEMP;
+                target = Event.RotTarget.TEMP;
             }
             default -> throw new IllegalArgumentException("a damage names the index or a temp, not " + parts[0]);
         }
@@ -62,7 +63,7 @@ public final class MediaFaults {
             case "truncate" -> truncate(file, random);
             default -> throw new IllegalArgumentException("a damage is bitflip, zero or truncate, not " + parts[1]);
         };
-        return what == null ? null : prefix + file + ": " + what;
+        return what == null ? null : new Event.Rot(cycle, target, file + ": " + what, null);
     }
 
     private static String flipBit(Path file, SplittableRandom random) throws IOException {

@@ -1,6 +1,6 @@
 package io.indexgate.harness.powerloss;
 
-import io.indexgate.harness.nemesis.TempFiles;
+import io.indexgate.harness.process.TempFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

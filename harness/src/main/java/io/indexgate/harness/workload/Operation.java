@@ -10,5 +10,5 @@ import java.util.UUID;
  * @param uuids    the records an upsert or delete touches
  * @param vectors  the vectors of an upsert (parallel to {@code uuids}), or the query vector
  */
-public record Operation(String function, List<UUID> uuids, List<float[]> vectors) {
+public record Operation(io.indexgate.harness.history.Event.Function function, List<UUID> uuids, List<float[]> vectors) {
 }

@@ -38,7 +38,7 @@ public final class WorkloadGenerator {
     public Operation next() {
         if (--untilSave <= 0) {
             untilSave = 3 + random.nextInt(4);
-            return new Operation(Event.SAVE, List.of(), List.of());
+            return new Operation(Event.Function.SAVE, List.of(), List.of());
         }
         int roll = random.nextInt(10);
         if (roll < 6) {
@@ -51,16 +51,16 @@ public final class WorkloadGenerator {
             for (int i = 0; i < count; i++) {
                 vectors.add(vector());
             }
-            return new Operation(Event.UPSERT, List.copyOf(uuids), vectors);
+            return new Operation(Event.Function.UPSERT, List.copyOf(uuids), vectors);
         } else if (roll < 8) {
             Set<UUID> uuids = new LinkedHashSet<>();
             int count = 1 + random.nextInt(2);
             while (uuids.size() < count) {
                 uuids.add(uuid(random.nextInt(POOL)));
             }
-            return new Operation(Event.DELETE, List.copyOf(uuids), List.of());
+            return new Operation(Event.Function.DELETE, List.copyOf(uuids), List.of());
         }
-        return new Operation(Event.QUERY, List.of(), List.of(vector()));
+        return new Operation(Event.Function.QUERY, List.of(), List.of(vector()));
     }
 
     private float[] vector() {

@@ -18,7 +18,7 @@ import io.indexgate.store.StoreOptions;
 import io.indexgate.store.VectorCollection;
 import io.indexgate.store.VectorQuery;
 import io.indexgate.store.VectorRecord;
-import io.indexgate.harness.nemesis.TempFiles;
+import io.indexgate.harness.process.TempFiles;
 import io.indexgate.harness.powerloss.CrashStates;
 import io.indexgate.harness.powerloss.PowerLossFileSystem;
 import io.indexgate.harness.powerloss.PowerLossModel;
@@ -63,7 +63,7 @@ public final class WorkloadMain {
     }
 
     /** Prints one protocol line and flushes it before returning. */
-    static synchronized void emit(Event event) {
+    public static synchronized void emit(Event event) {
         PROTOCOL.println(Histories.toProtocolLine(event));
         PROTOCOL.flush();
     }
@@ -75,7 +75,7 @@ public final class WorkloadMain {
     public static void main(String[] args) throws Exception {
         if (args.length != 5) {
             System.err.println("usage: WorkloadMain <data dir> <engine> <seed> <cycle> <operations>");
-            System.exit(2);
+            System.exit(ChildExit.USAGE.status());
         }
         Path dataDirectory = Path.of(args[0]);
         String engine = args[1];
@@ -138,7 +138,7 @@ public final class WorkloadMain {
             } catch (java.io.IOException e) {
                 // the pipe broke: the parent is gone all the same
             }
-            Runtime.getRuntime().halt(Faults.HALT_STATUS);
+            Runtime.getRuntime().halt(ChildExit.HALTED.status());
         }, "indexgate-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
@@ -163,9 +163,9 @@ public final class WorkloadMain {
             throw new UncheckedIOException("cannot open the simulated index directory", e);
         }
         Recovery recovery = recover(dataDirectory, indexDirectory, engine);
-        sink.accept(Event.recovered(cycle, recovery.report()));
+        sink.accept(new Event.Recovered(cycle, recovery.report(), null));
         if (recovery.store() == null) {
-            return 3;
+            return ChildExit.STORE_NOT_OPENED.status();
         }
         SQLiteVectorStore store = recovery.store();
         VectorCollection collection = recovery.collection();
@@ -177,14 +177,15 @@ public final class WorkloadMain {
             execute(collection, generator.next(), cycle, firstOp + i, sink);
         }
         long closeOp = firstOp + operations;
-        sink.accept(Event.invoke(cycle, closeOp, Event.SAVE, null, Fingerprints.contents(collection.engine())));
+        sink.accept(new Event.Invoke(cycle, closeOp, Event.Function.SAVE, null,
+                Fingerprints.contents(collection.engine()), null));
         try {
             store.close();
-            sink.accept(Event.ok(cycle, closeOp));
+            sink.accept(new Event.Ok(cycle, closeOp, null));
         } catch (RuntimeException e) {
-            sink.accept(Event.fail(cycle, closeOp, e.toString()));
+            sink.accept(new Event.Fail(cycle, closeOp, e.toString(), null));
         }
-        return 0;
+        return ChildExit.CLEAN.status();
     }
 
     /** An opened store and its collection (both null if the open failed), and what the recovery found. */
@@ -227,8 +228,8 @@ public final class WorkloadMain {
         System.err.println("indexgate: the cut before cycle " + cycle + " left " + exploration.summary());
         List<CrashStates.CrashState> states = exploration.states();
         for (CrashStates.CrashState state : states) {
-            sink.accept(Event.crashState(cycle, state.number() + "/" + states.size() + " (" + state.description()
-                    + ")", recoverCopy(dataDirectory, durable, state, engine)));
+            sink.accept(new Event.CrashState(cycle, state.number() + "/" + states.size() + " ("
+                    + state.description() + ")", recoverCopy(dataDirectory, durable, state, engine), null));
         }
         CrashStates.CrashState chosen = states.get(new SplittableRandom(seed * 1_000_003L + cycle)
                 .nextInt(states.size()));
@@ -293,13 +294,13 @@ public final class WorkloadMain {
             store = SQLiteVectorStore.open(dataDirectory,
                     new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory(dataDirectory, model)));
         } catch (DataDirectoryInUseException e) {
-            sink.accept(Event.of(Event.INTRUSION, cycle, Event.INTRUSION_REFUSED + e.getMessage()));
-            return 0;
+            sink.accept(new Event.Intrusion(cycle, true, e.getMessage(), null));
+            return ChildExit.CLEAN.status();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the simulated index directory", e);
         }
-        sink.accept(Event.of(Event.INTRUSION, cycle, Event.INTRUSION_OPENED + "a second store opened " + dataDirectory
-                + " while its owner held it"));
+        sink.accept(new Event.Intrusion(cycle, false, "a second store opened " + dataDirectory
+                + " while its owner held it", null));
         VectorCollection collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
         long firstOp = (long) cycle * 1_000_000 + INTRUDER_OPERATIONS;
         java.util.Random random = new java.util.Random(seed ^ cycle);
@@ -308,10 +309,10 @@ public final class WorkloadMain {
             vector[i] = random.nextFloat() + 0.5f;
         }
         java.util.UUID uuid = new java.util.UUID(0x1e7a_de70L, random.nextLong());
-        execute(collection, new Operation(Event.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp, sink);
-        execute(collection, new Operation(Event.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
+        execute(collection, new Operation(Event.Function.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp, sink);
+        execute(collection, new Operation(Event.Function.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
         store.close();
-        return 0;
+        return ChildExit.CLEAN.status();
     }
 
     /** Operation numbers of an intruder start here within its cycle, clear of the owner's. */
@@ -322,37 +323,38 @@ public final class WorkloadMain {
         List<Event.Write> writes = new ArrayList<>();
         String fingerprint = null;
         switch (operation.function()) {
-            case Event.UPSERT -> {
+            case UPSERT -> {
                 for (int i = 0; i < operation.uuids().size(); i++) {
                     writes.add(new Event.Write(operation.uuids().get(i).toString(),
                             Fingerprints.vector(operation.vectors().get(i))));
                 }
             }
-            case Event.DELETE -> operation.uuids().forEach(uuid -> writes.add(new Event.Write(uuid.toString(), null)));
-            case Event.SAVE -> fingerprint = Fingerprints.contents(collection.engine());
+            case DELETE -> operation.uuids().forEach(uuid -> writes.add(new Event.Write(uuid.toString(), null)));
+            case SAVE -> fingerprint = Fingerprints.contents(collection.engine());
             default -> {
             }
         }
-        sink.accept(Event.invoke(cycle, op, operation.function(), writes.isEmpty() ? null : writes, fingerprint));
+        sink.accept(new Event.Invoke(cycle, op, operation.function(), writes.isEmpty() ? null : writes, fingerprint,
+                null));
         try {
             switch (operation.function()) {
-                case Event.UPSERT -> {
+                case UPSERT -> {
                     List<VectorRecord> records = new ArrayList<>();
                     for (int i = 0; i < operation.uuids().size(); i++) {
                         records.add(VectorRecord.of(operation.uuids().get(i), operation.vectors().get(i)));
                     }
                     collection.upsert(records);
                 }
-                case Event.DELETE -> collection.delete(operation.uuids());
-                case Event.SAVE -> collection.saveIndex();
+                case DELETE -> collection.delete(operation.uuids());
+                case SAVE -> collection.saveIndex();
                 default -> collection.query(VectorQuery.nearest(operation.vectors().get(0), 5));
             }
-            sink.accept(Event.ok(cycle, op));
-            if (!operation.function().equals(Event.QUERY)) {
+            sink.accept(new Event.Ok(cycle, op, null));
+            if (operation.function() != Event.Function.QUERY) {
                 probe(collection, cycle, sink);
             }
         } catch (Exception e) {
-            sink.accept(Event.fail(cycle, op, e.toString()));
+            sink.accept(new Event.Fail(cycle, op, e.toString(), null));
         }
     }
 
@@ -365,10 +367,12 @@ public final class WorkloadMain {
     private static void probe(VectorCollection collection, int cycle, Consumer<Event> sink) {
         ConsistencyReport consistency = collection.checkConsistency();
         if (!consistency.unreachable().isEmpty()) {
-            sink.accept(Event.of(Event.PROBE, cycle, Event.PROBE_UNREACHABLE + consistency.unreachable()));
+            sink.accept(new Event.Probe(cycle, Event.ProbeFinding.UNREACHABLE, consistency.unreachable().toString(),
+                    null));
         }
         if (!consistency.contentDifferences(10).isEmpty()) {
-            sink.accept(Event.of(Event.PROBE, cycle, Event.PROBE_DIFFERS + consistency.contentDifferences(10)));
+            sink.accept(new Event.Probe(cycle, Event.ProbeFinding.DIFFERS, consistency.contentDifferences(10).toString(),
+                    null));
         }
     }
 

@@ -1,7 +1,7 @@
-package io.indexgate.harness.nemesis;
+package io.indexgate.harness.process;
 
 import io.indexgate.engine.NativeLibraryCache;
-import io.indexgate.harness.workload.Faults;
+import io.indexgate.harness.nemesis.Faults;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.persist.PersistenceMode;
 import java.io.IOException;
@@ -50,11 +50,83 @@ public final class ChildLauncher {
                             io.indexgate.harness.powerloss.PowerLossModel powerLoss, Path holdFile,
                             boolean intruder) {
 
-        /** A workload child that is neither held nor an intruder. */
-        public ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
-                         int operations, List<Path> rules, int strikeAt,
-                         io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
-            this(dataDirectory, engine, mode, seed, cycle, operations, rules, strikeAt, powerLoss, null, false);
+        public ChildSpec {
+            rules = List.copyOf(rules);
+        }
+
+        /**
+         * A builder of a workload child on {@code dataDirectory}: seed 0, cycle 0, no operations (it only recovers),
+         * no rules, strikes at the first occurrence, no power-loss simulation, neither held nor an intruder.
+         */
+        public static Builder builder(Path dataDirectory, String engine, PersistenceMode mode) {
+            return new Builder(dataDirectory, engine, mode);
+        }
+
+        /** The second opener of this child's data directory: same settings, no operations, not held. */
+        public ChildSpec asIntruder() {
+            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, null, true);
+        }
+
+        /** Builds a {@link ChildSpec}; not thread-safe. */
+        public static final class Builder {
+            private final Path dataDirectory;
+            private final String engine;
+            private final PersistenceMode mode;
+            private long seed;
+            private int cycle;
+            private int operations;
+            private List<Path> rules = List.of();
+            private int strikeAt = 1;
+            private io.indexgate.harness.powerloss.PowerLossModel powerLoss =
+                    io.indexgate.harness.powerloss.PowerLossModel.NONE;
+            private Path holdFile;
+
+            private Builder(Path dataDirectory, String engine, PersistenceMode mode) {
+                this.dataDirectory = dataDirectory;
+                this.engine = engine;
+                this.mode = mode;
+            }
+
+            public Builder seed(long value) {
+                seed = value;
+                return this;
+            }
+
+            public Builder cycle(int value) {
+                cycle = value;
+                return this;
+            }
+
+            public Builder operations(int value) {
+                operations = value;
+                return this;
+            }
+
+            public Builder rules(List<Path> value) {
+                rules = value;
+                return this;
+            }
+
+            public Builder strikeAt(int value) {
+                strikeAt = value;
+                return this;
+            }
+
+            public Builder powerLoss(io.indexgate.harness.powerloss.PowerLossModel value) {
+                powerLoss = value;
+                return this;
+            }
+
+            /** A file the child waits for after its recovery report (null: none). */
+            public Builder holdFile(Path value) {
+                holdFile = value;
+                return this;
+            }
+
+            public ChildSpec build() {
+                return new ChildSpec(dataDirectory, engine, mode, seed, cycle, operations, rules, strikeAt, powerLoss,
+                        holdFile, false);
+            }
         }
     }
 

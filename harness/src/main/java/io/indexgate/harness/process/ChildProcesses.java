@@ -1,4 +1,4 @@
-package io.indexgate.harness.nemesis;
+package io.indexgate.harness.process;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

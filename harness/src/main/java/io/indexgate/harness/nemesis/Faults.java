@@ -1,6 +1,7 @@
-package io.indexgate.harness.workload;
+package io.indexgate.harness.nemesis;
 
 import io.indexgate.harness.history.Event;
+import io.indexgate.harness.workload.WorkloadMain;
 
 /**
  * Called by fault rules (Byteman) in a child JVM. A rule reports its strike here before it acts, so that the parent's
@@ -14,9 +15,6 @@ public final class Faults {
     /** The system property naming which occurrence of its point a rule strikes (1 = the first). */
     public static final String STRIKE_AT_PROPERTY = "indexgate.fault.strikeAt";
 
-    /** The exit status of a halted child, as if killed by SIGKILL. */
-    public static final int HALT_STATUS = 137;
-
     private Faults() {
     }
 
@@ -27,21 +25,18 @@ public final class Faults {
 
     /** Reports a file-system call seen by the crash-point tracer: {@code method} made {@code call}. */
     public static void trace(String method, String call) {
-        WorkloadMain.emit(Event.of(TRACE, 0, method + "|" + call));
+        WorkloadMain.emit(new Event.Trace(0, method, call, null));
     }
-
-    /** The event type of {@link #trace}. */
-    public static final String TRACE = "trace";
 
     /** Reports a fault (a rule about to throw or otherwise misbehave); the JVM keeps running. */
     public static void report(String description) {
-        WorkloadMain.emit(Event.of(Event.FAULT, 0, description));
+        WorkloadMain.emit(new Event.Fault(0, description, null));
     }
 
     /** Reports the fault and halts the JVM at once: no shutdown hooks, no flushing, as a process crash. */
     public static void halt(String description) {
         report("halt: " + description);
         System.out.flush();
-        Runtime.getRuntime().halt(HALT_STATUS);
+        Runtime.getRuntime().halt(io.indexgate.harness.workload.ChildExit.HALTED.status());
     }
 }

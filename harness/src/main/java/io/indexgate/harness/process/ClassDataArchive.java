@@ -1,4 +1,4 @@
-package io.indexgate.harness.nemesis;
+package io.indexgate.harness.process;
 
 import io.indexgate.harness.workload.WorkloadMain;
 import java.io.IOException;

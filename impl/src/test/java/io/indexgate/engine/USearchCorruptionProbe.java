@@ -71,6 +71,7 @@ public final class USearchCorruptionProbe {
         }
         failures.forEach(failure -> System.out.println("FAILURE " + failure));
         System.out.println(failures.isEmpty() ? "ALL CLEAN" : failures.size() + " FAILURES");
+        deleteTree(data);
         System.exit(failures.isEmpty() ? 0 : 1);
     }
 
@@ -131,5 +132,14 @@ public final class USearchCorruptionProbe {
 
     private static void report(String category, int clean, int total) {
         System.out.printf("%s: %d of %d clean%n", category, clean, total);
+    }
+
+    /** The probe's data directory goes when it is done (a JVM crash, the bug it looks for, leaves it as evidence). */
+    private static void deleteTree(Path directory) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

@@ -54,11 +54,13 @@ final class ClassDataArchive {
                 Files.deleteIfExists(temp);
                 System.err.println("indexgate: no class-data archive for child JVMs (see " + log
                         + "); children start without it");
+                prune(archive.getParent(), ".training.log");
                 return null;
             }
             Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(log);
-            pruneOlderThanTheNewest(archive.getParent());
+            prune(archive.getParent(), ".jsa");
+            prune(archive.getParent(), ".training.log");
             return archive;
         } catch (IOException e) {
             System.err.println("indexgate: no class-data archive for child JVMs: " + e);
@@ -72,11 +74,14 @@ final class ClassDataArchive {
     /** How many archives (one per build of the class path) are kept; the least recently used go first. */
     static final int KEPT = 4;
 
-    /** Deletes all but the {@value #KEPT} most recently used archives: every build of the jars makes a new one. */
-    private static void pruneOlderThanTheNewest(Path directory) throws IOException {
+    /**
+     * Deletes all but the {@value #KEPT} most recently used files ending in {@code suffix}: every build of the jars
+     * makes a new archive, and every class path that cannot be archived (Maven's, with directories) a new log.
+     */
+    static void prune(Path directory, String suffix) throws IOException {
         List<Path> archives;
         try (Stream<Path> entries = Files.list(directory)) {
-            archives = entries.filter(path -> path.getFileName().toString().endsWith(".jsa"))
+            archives = entries.filter(path -> path.getFileName().toString().endsWith(suffix))
                     .sorted(Comparator.comparing(ClassDataArchive::lastModified).reversed()).toList();
         }
         for (Path stale : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {

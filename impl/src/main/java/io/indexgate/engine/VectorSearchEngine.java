@@ -68,11 +68,13 @@ public interface VectorSearchEngine extends AutoCloseable {
     void save(Path target) throws IOException;
 
     /**
-     * Replaces the engine's contents with those of {@code source}, after clearing its stale temps and verifying it.
-     * On failure the engine's contents are unchanged.
+     * Replaces the engine's contents with those of {@code source}, after verifying it. Reads only: nothing on disk
+     * changes (stale temps beside it are the store's recovery's to clear). On failure the engine's contents are
+     * unchanged.
      *
      * @throws java.nio.file.NoSuchFileException           if the file does not exist
-     * @throws io.indexgate.persist.CorruptIndexException if it fails verification or its payload cannot be decoded
+     * @throws io.indexgate.persist.CorruptIndexException if it fails verification (a format version outside the
+     *                                                    supported range included) or its payload cannot be decoded
      */
     void load(Path source) throws IOException;
 

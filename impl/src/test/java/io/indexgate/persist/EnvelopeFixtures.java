@@ -1,10 +1,8 @@
 package io.indexgate.persist;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32C;
 
 /** Small envelopes for persistence tests. */
 final class EnvelopeFixtures {
@@ -30,20 +28,6 @@ final class EnvelopeFixtures {
         ByteBuffer all = ByteBuffer.allocate(length);
         content.forEach(buffer -> all.put(buffer.duplicate()));
         return all.array();
-    }
-
-    /**
-     * A copy of a framed file whose header carries {@code version}, with the footer's CRC32C recomputed, so that the
-     * version is the only thing wrong with it.
-     */
-    static byte[] withVersion(byte[] file, int version) {
-        ByteBuffer copy = ByteBuffer.wrap(file.clone()).order(ByteOrder.BIG_ENDIAN);
-        copy.putInt(4, version);
-        int footerAt = file.length - IndexEnvelope.FOOTER_LENGTH;
-        CRC32C crc = new CRC32C();
-        crc.update(copy.array(), 0, footerAt);
-        copy.putInt(footerAt, (int) crc.getValue());
-        return copy.array();
     }
 
     static byte[] remaining(ByteBuffer buffer) {

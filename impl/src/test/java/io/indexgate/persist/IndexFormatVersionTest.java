@@ -5,7 +5,7 @@ import static io.indexgate.persist.EnvelopeFixtures.bytesOf;
 import static io.indexgate.persist.EnvelopeFixtures.framed;
 import static io.indexgate.persist.EnvelopeFixtures.payload;
 import static io.indexgate.persist.EnvelopeFixtures.remaining;
-import static io.indexgate.persist.EnvelopeFixtures.withVersion;
+import static io.indexgate.testing.EnvelopeVersions.withVersion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

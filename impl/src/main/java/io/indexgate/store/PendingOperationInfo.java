@@ -4,7 +4,7 @@ package io.indexgate.store;
  * A read-only view of one row of the store's pending-operation log: a change that is durable in SQLite and that the
  * collection's saved index file may not hold yet. Rows appear with every upsert and delete and disappear when an
  * index save commits, or with their collection ({@link SQLiteVectorStore#deleteCollection}). See
- * {@link SQLiteVectorStore#pendingOperations()}.
+ * {@link SQLiteVectorStore#pendingOperations()}. Immutable: a snapshot of the row when it was read.
  *
  * @param namespace  the collection's namespace
  * @param collection the collection's name

@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * One record as returned by {@link VectorCollection#get(java.util.Collection, boolean, boolean)}: the fields asked
- * for, null for the others, as {@link QueryMatch} does for a query. The vector array is the caller's.
+ * for, null for the others, as {@link QueryMatch} does for a query. A value read for this caller alone: the vector
+ * array is a fresh copy that no other thread sees, the properties are unmodifiable.
  *
  * @param uuid       the record
  * @param vector     its vector, or null unless requested

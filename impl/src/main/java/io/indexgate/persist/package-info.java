@@ -135,7 +135,9 @@
  * the file is probably intact), one below it (0 and negative values included) an
  * {@link io.indexgate.persist.IndexFormatTooOldException}; both name the file, the version found and the supported
  * range, and both are {@code CorruptIndexException}s, so that the store reports them as an {@code IndexLoadError}
- * and never rebuilds silently. Any change of the header, footer or a payload layout raises {@code FORMAT_VERSION};
- * dropping support for an old version raises {@code MIN_SUPPORTED_VERSION}.
+ * and never rebuilds silently. A change of the header, the footer or a payload layout that a reader of the current
+ * version would misread raises {@code FORMAT_VERSION} (a payload that today's decoders still read correctly, such as
+ * hnswlib's older files without tombstone nodes, does not); dropping support for an old version raises
+ * {@code MIN_SUPPORTED_VERSION}.
  */
 package io.indexgate.persist;

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,10 +39,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class VectorCollection {
 
     private static final System.Logger LOG = System.getLogger(VectorCollection.class.getName());
-    /** How many query vectors a reachability check searches at once. */
-    private static final int SEARCH_BATCH = 500;
-    /** How many neighbours a reachability probe asks for: room for a few records with equal vectors. */
-    static final int REACHABILITY_K = 10;
 
     private final Database database;
     private final String namespace;
@@ -378,54 +373,17 @@ public final class VectorCollection {
 
     /**
      * Compares the engine with the records in SQLite: every record's key is in the engine with the record's vector,
-     * the engine holds no key without a record, and a nearest-neighbour query (k = {@value #REACHABILITY_K}) with
-     * each record's own vector finds it. Reads the whole table and searches once per record: for inspection and the
-     * harness's checks, not for a hot path. Mutations wait while it runs.
+     * the engine holds no key without a record, and a nearest-neighbour query (k =
+     * {@value ConsistencyReport#REACHABILITY_K}) with each record's own vector finds it. Reads the whole table and
+     * searches once per record: for inspection and the harness's checks, not for a hot path. Mutations wait while it
+     * runs.
      *
      * @throws VectorStoreException if the database fails
      */
     public ConsistencyReport checkConsistency() {
         mutationLock.lock();
         try {
-            List<StoredRecord> stored = allRecords();
-            long[] rowIds = stored.stream().mapToLong(StoredRecord::rowId).toArray();
-            Map<Long, float[]> held = engine.getVectors(rowIds);
-            List<UUID> missing = new ArrayList<>();
-            List<UUID> differ = new ArrayList<>();
-            List<StoredRecord> searchable = new ArrayList<>();
-            for (StoredRecord record : stored) {
-                float[] vector = held.get(record.rowId());
-                if (vector == null) {
-                    missing.add(record.record().uuid());
-                } else if (!Arrays.equals(vector, record.record().vector())) {
-                    differ.add(record.record().uuid());
-                } else {
-                    searchable.add(record);
-                }
-            }
-            Set<Long> known = new HashSet<>();
-            for (long rowId : rowIds) {
-                known.add(rowId);
-            }
-            List<Long> extra = new ArrayList<>();
-            for (long key : engine.keys()) {
-                if (!known.contains(key)) {
-                    extra.add(key);
-                }
-            }
-            List<UUID> unreachable = new ArrayList<>();
-            for (int from = 0; from < searchable.size(); from += SEARCH_BATCH) {
-                List<StoredRecord> batch = searchable.subList(from, Math.min(searchable.size(), from + SEARCH_BATCH));
-                float[][] vectors = batch.stream().map(record -> record.record().vector()).toArray(float[][]::new);
-                List<List<SearchMatch>> found = engine.search(vectors, REACHABILITY_K, null);
-                for (int i = 0; i < batch.size(); i++) {
-                    long rowId = batch.get(i).rowId();
-                    if (found.get(i).stream().noneMatch(match -> match.key() == rowId)) {
-                        unreachable.add(batch.get(i).record().uuid());
-                    }
-                }
-            }
-            return new ConsistencyReport(stored.size(), engine.size(), missing, extra, differ, unreachable);
+            return ConsistencyCheck.compare(allRecords(), engine);
         } finally {
             mutationLock.unlock();
         }

@@ -12,8 +12,8 @@ import java.util.Map;
  * product (higher is better) or Euclidean distance (lower is better); results are always best first.
  *
  * <p><b>Persistence.</b> {@link #save} writes through {@link io.indexgate.persist.AtomicIndexWriter} in the engine's
- * {@link io.indexgate.persist.PersistenceMode}; {@link #load} verifies the whole envelope (engine id, metric,
- * dimensions, length, CRC32C) before the engine reads a byte of it. Engines never open index files themselves.
+ * {@link io.indexgate.persist.PersistenceMode}; {@link #load} verifies the whole envelope (format version, engine id,
+ * metric, dimensions, length, CRC32C) before the engine reads a byte of it. Engines never open index files themselves.
  *
  * <p><b>Thread safety.</b> Implementations are safe for concurrent use: searches and reads run in parallel; add,
  * remove and load are exclusive; a save serializes a consistent snapshot.

@@ -91,16 +91,17 @@
  * The header's engine id says which layout follows; the entry count is the number of live keys (keys are the store's
  * row ids, never reused).
  * <ul>
- *   <li><b>{@code exact}</b>, little-endian: entry count entries back to back, in ascending key order, each a signed
- *       long key followed by {@code dimensions} float32 components (IEEE 754), so the payload length is exactly
+ *   <li><b>{@code exact}</b>, little-endian: entry count entries back to back (written in ascending key order), each a
+ *       signed long key followed by {@code dimensions} float32 components (IEEE 754), so the payload length is exactly
  *       {@code entries * (8 + 4 * dimensions)}. No key appears twice.</li>
- *   <li><b>{@code usearch}</b>, little-endian: a long {@code L}, the live key count (equal to the entry count); {@code L}
- *       longs, the live keys, strictly ascending; a long {@code R}, the removed-key count; {@code R} longs, the removed
- *       (soft-deleted, still in the graph) keys, strictly ascending and disjoint from the live ones; a long {@code B},
- *       the blob length, positive and equal to every byte that follows; then {@code B} bytes: USearch 2.26's own
- *       serialization of its dense index ({@code usearch_save_buffer}, float32 storage, the metric of the header),
- *       holding exactly the {@code L + R} keys listed. A reader outside USearch can check the key lists but needs
- *       USearch to interpret the blob.</li>
+ *   <li><b>{@code usearch}</b>, little-endian: a long {@code L}, the live key count (equal to the entry count);
+ *       {@code L} longs, the live keys, strictly ascending; a long {@code R}, the removed-key count; {@code R} longs,
+ *       the removed (soft-deleted, still in the graph) keys, strictly ascending and disjoint from the live ones; a
+ *       long {@code B}, the blob length, positive and equal to every byte that follows; then {@code B} bytes:
+ *       USearch 2.26's own serialization of its dense index ({@code usearch_save_buffer}, float32 storage, USearch's
+ *       metric for the header's: cosine, inner product for {@code dot}, squared L2 for {@code euclidean}), holding
+ *       exactly the {@code L + R} keys listed. A reader outside USearch can check the key
+ *       lists but needs USearch to interpret the blob.</li>
  *   <li><b>{@code hnswlib}</b>: one Java object stream ({@link java.io.ObjectOutputStream}, so big-endian, starting
  *       with the stream magic {@code 0xACED 0x0005}) holding, in this order: an int, the tombstone count; that many
  *       longs, the tombstone keys (removed keys that stay in the graph as ordinary nodes and are never returned);

@@ -8,7 +8,6 @@ import io.indexgate.persist.StaleTemps;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One collection of a {@link SQLiteVectorStore}: records in SQLite, their vectors in an engine, the engine's index in
  * one file. This class is the public face and the query pipeline; the SQL lives in {@link RecordsTable} and
- * {@link PendingLog}, the idempotent application of logged operations in {@link Replay}.
+ * {@link PendingLog}, the idempotent application of logged operations in {@link Replay}, the comparison of engine
+ * and records in {@link ConsistencyCheck}.
  *
  * <p><b>Durability.</b> An upsert or delete writes the records table and the pending-operation log in one SQLite
  * transaction (committed with {@code synchronous=FULL}: once the call returns, the change is durable), then applies

@@ -12,8 +12,8 @@ import java.util.Map;
  * product (higher is better) or Euclidean distance (lower is better); results are always best first.
  *
  * <p><b>Persistence.</b> {@link #save} writes through {@link io.indexgate.persist.AtomicIndexWriter} in the engine's
- * {@link io.indexgate.persist.PersistenceMode}; {@link #load} verifies the whole envelope (engine id, metric,
- * dimensions, length, CRC32C) before the engine reads a byte of it. Engines never open index files themselves.
+ * {@link io.indexgate.persist.PersistenceMode}; {@link #load} verifies the whole envelope (format version, engine id,
+ * metric, dimensions, length, CRC32C) before the engine reads a byte of it. Engines never open index files themselves.
  *
  * <p><b>Thread safety.</b> Implementations are safe for concurrent use: searches and reads run in parallel; add,
  * remove and load are exclusive; a save serializes a consistent snapshot.
@@ -68,11 +68,13 @@ public interface VectorSearchEngine extends AutoCloseable {
     void save(Path target) throws IOException;
 
     /**
-     * Replaces the engine's contents with those of {@code source}, after clearing its stale temps and verifying it.
-     * On failure the engine's contents are unchanged.
+     * Replaces the engine's contents with those of {@code source}, after verifying it. Reads only: nothing on disk
+     * changes (stale temps beside it are the store's recovery's to clear). On failure the engine's contents are
+     * unchanged.
      *
      * @throws java.nio.file.NoSuchFileException           if the file does not exist
-     * @throws io.indexgate.persist.CorruptIndexException if it fails verification or its payload cannot be decoded
+     * @throws io.indexgate.persist.CorruptIndexException if it fails verification (a format version outside the
+     *                                                    supported range included) or its payload cannot be decoded
      */
     void load(Path source) throws IOException;
 

@@ -3,15 +3,24 @@ package io.indexgate.persist;
 import java.io.IOException;
 
 /**
- * An index file failed verification: wrong magic, version, engine, metric or dimensions, wrong length (truncated or
- * extended), or a checksum mismatch. Nothing of its payload was handed to an engine.
+ * An index file failed verification: wrong magic, engine, metric or dimensions, wrong length (truncated or extended),
+ * a checksum mismatch, or a format version outside the supported range ({@link IndexFormatVersionException}). Nothing
+ * of its payload was handed to an engine.
  */
 public class CorruptIndexException extends IOException {
 
     private final String source;
 
     public CorruptIndexException(String source, String reason) {
-        super("corrupt index file " + source + ": " + reason);
+        this(source, "corrupt index file " + source + ": " + reason, null);
+    }
+
+    /**
+     * For subclasses whose failure is not damage (a version this build does not read): {@code message} is used as
+     * is and must name {@code source}.
+     */
+    protected CorruptIndexException(String source, String message, Throwable cause) {
+        super(message, cause);
         this.source = source;
     }
 

@@ -7,19 +7,9 @@ import java.util.Objects;
 
 /**
  * The fixed header of an index envelope: what the payload is, so that a file can be checked against what the reader
- * expects before any engine (or native code) sees its payload.
- *
- * <p>Layout, big-endian, {@value #LENGTH} bytes:
- * <pre>
- *  0  int   magic          0x49474958 ("IGIX")
- *  4  int   format version {@value #FORMAT_VERSION}
- *  8  16 B  engine id      ASCII, zero padded ("hnswlib", "usearch", "exact")
- * 24  16 B  metric         ASCII, zero padded ("cosine", "dot", "euclidean")
- * 40  int   dimensions
- * 44  int   reserved       0
- * 48  long  entry count
- * 56  long  payload length
- * </pre>
+ * expects before any engine (or native code) sees its payload. Its layout, field by field, and the version rules are
+ * in the "Envelope format" section of the {@code io.indexgate.persist} package documentation, the one place the format
+ * is written down.
  *
  * @param engineId      the engine that wrote the payload, at most 16 ASCII characters
  * @param metric        the similarity metric, at most 16 ASCII characters
@@ -33,8 +23,10 @@ public record EnvelopeHeader(String engineId, String metric, int dimensions, lon
     public static final int LENGTH = 64;
     /** First four bytes of every index file. */
     public static final int MAGIC = 0x49474958;
-    /** The only format version this code reads and writes. */
+    /** The format version this code writes: the newest it reads. */
     public static final int FORMAT_VERSION = 1;
+    /** The oldest format version this code reads. */
+    public static final int MIN_SUPPORTED_VERSION = 1;
 
     private static final int NAME_FIELD_LENGTH = 16;
 
@@ -74,10 +66,13 @@ public record EnvelopeHeader(String engineId, String metric, int dimensions, lon
 
     /**
      * Decodes and checks a header: magic, version, reserved field and field syntax. Whether it matches what a reader
-     * expects is checked by {@link IndexEnvelope}.
+     * expects is checked by {@link IndexEnvelope}. The version is checked right after the magic, before any field
+     * whose layout a version could change.
      *
      * @param bytes exactly {@value #LENGTH} bytes, from position 0
-     * @throws CorruptIndexException naming {@code source} and the field that is wrong
+     * @throws IndexFormatTooOldException if the version is below {@value #MIN_SUPPORTED_VERSION}
+     * @throws IndexFormatTooNewException if the version is above {@value #FORMAT_VERSION}
+     * @throws CorruptIndexException      naming {@code source} and the field that is wrong
      */
     static EnvelopeHeader decode(ByteBuffer bytes, String source) throws CorruptIndexException {
         ByteBuffer buffer = bytes.duplicate().order(ByteOrder.BIG_ENDIAN);
@@ -86,11 +81,7 @@ public record EnvelopeHeader(String engineId, String metric, int dimensions, lon
             throw new CorruptIndexException(source, String.format(
                     "not an indexgate index file (magic 0x%08x, expected 0x%08x)", magic, MAGIC));
         }
-        int version = buffer.getInt();
-        if (version != FORMAT_VERSION) {
-            throw new CorruptIndexException(source, "unsupported format version " + version
-                    + " (this build reads version " + FORMAT_VERSION + ")");
-        }
+        checkVersion(buffer.getInt(), source);
         String engineId = getName(buffer, source, "engine id");
         String metric = getName(buffer, source, "metric");
         int dimensions = buffer.getInt();
@@ -102,6 +93,15 @@ public record EnvelopeHeader(String engineId, String metric, int dimensions, lon
                     + ", reserved " + reserved + ", entries " + entryCount + ", payload length " + payloadLength + ")");
         }
         return new EnvelopeHeader(engineId, metric, dimensions, entryCount, payloadLength);
+    }
+
+    private static void checkVersion(int version, String source) throws IndexFormatVersionException {
+        if (version < MIN_SUPPORTED_VERSION) {
+            throw new IndexFormatTooOldException(source, version, MIN_SUPPORTED_VERSION, FORMAT_VERSION);
+        }
+        if (version > FORMAT_VERSION) {
+            throw new IndexFormatTooNewException(source, version, MIN_SUPPORTED_VERSION, FORMAT_VERSION);
+        }
     }
 
     private static String getName(ByteBuffer buffer, String source, String what) throws CorruptIndexException {

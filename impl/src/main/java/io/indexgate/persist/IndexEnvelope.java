@@ -7,11 +7,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Frames an engine's payload between a {@link EnvelopeHeader} and a footer, and verifies a framed file before any of
- * its payload is trusted.
- *
- * <p>Footer, big-endian, {@value #FOOTER_LENGTH} bytes: an int CRC32C over header and payload, then the int end magic
- * {@code 0x58494749} ("XIGI"). A file is accepted only if its header decodes, its header matches what the reader
- * expects, its length is exactly header + payload + footer, the end magic is present and the CRC32C matches.
+ * its payload is trusted. The format (header, payload per engine, footer, version rules) and the order of the checks
+ * are written down once, in the "Envelope format" section of the {@code io.indexgate.persist} package documentation.
  *
  * <p>Stateless and thread-safe.
  */

@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads an index file and verifies it completely (header against expectations, length, end magic, CRC32C) before
  * returning its payload. The header is checked before the rest of the file is read, so a foreign or mismatched file
- * is rejected without reading it whole. Stateless and thread-safe.
+ * is rejected without reading it whole. Read only: it opens the target for reading and nothing else, never creates,
+ * writes or deletes a file (stale temps are cleared by the store's recovery, with {@link StaleTemps}), so it also
+ * serves read-only inspection. Stateless and thread-safe.
  */
 public final class IndexFileReader {
 
@@ -24,7 +26,8 @@ public final class IndexFileReader {
      * job, see {@link StaleTemps}).
      *
      * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
-     * @throws CorruptIndexException             if it fails any check
+     * @throws IndexFormatVersionException       if its format version is outside the supported range
+     * @throws CorruptIndexException             if it fails any other check
      * @throws IOException                       if it cannot be read
      */
     public static VerifiedIndex read(Path target, ExpectedIndex expected) throws IOException {

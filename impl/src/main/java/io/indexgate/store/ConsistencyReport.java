@@ -19,6 +19,9 @@ public record ConsistencyReport(long records, long engineVectors, List<UUID> mis
                                 List<Long> engineKeysWithoutRecord, List<UUID> vectorsDiffer,
                                 List<UUID> unreachable) {
 
+    /** How many neighbours a reachability probe asks for: room for a few records with equal vectors. */
+    public static final int REACHABILITY_K = 10;
+
     public ConsistencyReport {
         missingFromEngine = List.copyOf(missingFromEngine);
         engineKeysWithoutRecord = List.copyOf(engineKeysWithoutRecord);

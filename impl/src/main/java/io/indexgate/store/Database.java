@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -130,6 +132,15 @@ final class Database implements AutoCloseable {
 
     Path file() {
         return file;
+    }
+
+    /** The row id of the last insert on {@code connection}. */
+    static long lastInsertRowId(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT last_insert_rowid()")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     /** Runs {@code work} in one write transaction: committed if it returns, rolled back if it throws. */

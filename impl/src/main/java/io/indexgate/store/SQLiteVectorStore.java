@@ -171,15 +171,9 @@ public final class SQLiteVectorStore implements AutoCloseable {
                     + "config TEXT NOT NULL, "
                     + "index_saved INTEGER NOT NULL DEFAULT 0 CHECK (index_saved IN (0, 1)), "
                     + "UNIQUE (namespace, name))");
-            statement.execute("CREATE TABLE IF NOT EXISTS pending_operations ("
-                    + "id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                    + "collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE, "
-                    + "operation TEXT NOT NULL CHECK (operation IN ('upsert', 'delete')), "
-                    + "row_id INTEGER NOT NULL, "
-                    + "vector BLOB, "
-                    + "applied INTEGER NOT NULL DEFAULT 0 CHECK (applied IN (0, 1)))");
-            statement.execute("CREATE INDEX IF NOT EXISTS pending_operations_by_collection "
-                    + "ON pending_operations (collection_id, id)");
+            for (String sql : PendingLog.createStatements()) {
+                statement.execute(sql);
+            }
         }
         return null;
     }
@@ -215,14 +209,16 @@ public final class SQLiteVectorStore implements AutoCloseable {
     /**
      * Creates a collection and opens it.
      *
-     * @throws IllegalArgumentException if a name is invalid
-     * @throws VectorStoreException     if the collection exists
+     * @throws IllegalArgumentException           if a name is invalid
+     * @throws CollectionAlreadyExistsException   if the collection exists (whatever its config)
+     * @throws VectorStoreException               if the store is read-only or the database fails
      */
     public VectorCollection createCollection(String namespace, String name, CollectionConfig config) {
         return underLock(namespace, name, "creating", () -> {
             ensureWritable("create collection " + namespace + "/" + name);
-            if (findRow(namespace, name) != null) {
-                throw new VectorStoreException("collection " + namespace + "/" + name + " already exists");
+            CollectionRow existing = findRow(namespace, name);
+            if (existing != null) {
+                throw new CollectionAlreadyExistsException(namespace, name, existing.config());
             }
             long id = database.write(connection -> insertCollection(connection, namespace, name, config));
             return openRow(new CollectionRow(id, namespace, name, config, false));
@@ -237,23 +233,30 @@ public final class SQLiteVectorStore implements AutoCloseable {
      * @throws IndexLoadError              if its saved index cannot be loaded
      */
     public VectorCollection openCollection(String namespace, String name) {
+        return findCollection(namespace, name).orElseThrow(() -> new CollectionNotFoundException(namespace, name));
+    }
+
+    /**
+     * Opens the collection if it exists, like {@link #openCollection}; empty (no exception) if it does not.
+     *
+     * @throws IllegalArgumentException if a name is invalid
+     * @throws IndexLoadError           if it exists and its saved index cannot be loaded
+     */
+    public Optional<VectorCollection> findCollection(String namespace, String name) {
         return underLock(namespace, name, "opening", () -> {
             VectorCollection cached = open.get(key(namespace, name));
             if (cached != null) {
-                return cached;
+                return Optional.of(cached);
             }
             CollectionRow row = findRow(namespace, name);
-            if (row == null) {
-                throw new CollectionNotFoundException(namespace, name);
-            }
-            return openRow(row);
+            return row == null ? Optional.empty() : Optional.of(openRow(row));
         });
     }
 
     /**
      * Opens the collection, creating it if it does not exist.
      *
-     * @throws VectorStoreException if it exists with a different config (naming both)
+     * @throws CollectionConfigMismatchException if it exists with a different config (naming both)
      */
     public VectorCollection openOrCreateCollection(String namespace, String name, CollectionConfig config) {
         return underLock(namespace, name, "opening", () -> {
@@ -262,8 +265,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
                 return createCollection(namespace, name, config);
             }
             if (!row.config().equals(config)) {
-                throw new VectorStoreException("collection " + namespace + "/" + name + " exists with config "
-                        + row.config() + ", which differs from the requested " + config);
+                throw new CollectionConfigMismatchException(namespace, name, row.config(), config);
             }
             return openCollection(namespace, name);
         });
@@ -293,7 +295,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
             database.write(connection -> {
                 try (Statement drop = connection.createStatement();
                      PreparedStatement delete = connection.prepareStatement("DELETE FROM collections WHERE id = ?")) {
-                    drop.execute("DROP TABLE IF EXISTS " + RecordsTable.name(row.id()));
+                    drop.execute(RecordsTable.dropStatement(row.id()));
                     delete.setLong(1, row.id());
                     return delete.executeUpdate();
                 }
@@ -334,24 +336,41 @@ public final class SQLiteVectorStore implements AutoCloseable {
 
     /** Every collection, ordered by namespace and name. */
     public List<CollectionInfo> listCollections() {
+        return readUnderLock("listing collections", connection -> {
+            List<CollectionInfo> infos = new ArrayList<>();
+            try (Statement select = connection.createStatement();
+                 ResultSet rows = select.executeQuery("SELECT id, namespace, name, config, index_saved "
+                         + "FROM collections ORDER BY namespace, name")) {
+                while (rows.next()) {
+                    CollectionRow row = collectionRow(rows);
+                    infos.add(new CollectionInfo(row.namespace(), row.name(), row.config(), row.indexSaved(),
+                            indexPath(row)));
+                }
+            }
+            return infos;
+        });
+    }
+
+    /**
+     * The whole pending-operation log, every collection's, in log order: what recovery would replay after a crash
+     * now. A read-only view (of the snapshot, for a store opened with {@link #openReadOnly}); for tests and
+     * inspection, without SQL. Rows of a deleted collection are gone with it; a committed save removes the rows its
+     * index holds.
+     *
+     * @throws VectorStoreException if the store is closed or the database fails
+     */
+    public List<PendingOperationInfo> pendingOperations() {
+        return readUnderLock("reading the pending-operation log", PendingLog::readAllCollections);
+    }
+
+    /** Reads under the store's lock, once the store is known to be open; names {@code what} on failure. */
+    private <T> T readUnderLock(String what, Database.Work<T> work) {
         synchronized (open) {
             ensureOpen();
             try {
-                return database.read(connection -> {
-                    List<CollectionInfo> infos = new ArrayList<>();
-                    try (Statement select = connection.createStatement();
-                         ResultSet rows = select.executeQuery("SELECT id, namespace, name, config, index_saved "
-                                 + "FROM collections ORDER BY namespace, name")) {
-                        while (rows.next()) {
-                            CollectionRow row = collectionRow(rows);
-                            infos.add(new CollectionInfo(row.namespace(), row.name(), row.config(),
-                                    row.indexSaved(), indexPath(row)));
-                        }
-                    }
-                    return infos;
-                });
+                return database.read(work);
             } catch (SQLException e) {
-                throw new VectorStoreException("listing collections failed", e);
+                throw new VectorStoreException(what + " failed", e);
             }
         }
     }
@@ -407,11 +426,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
             insert.setString(3, configToJson(config));
             insert.executeUpdate();
         }
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT last_insert_rowid()")) {
-            rows.next();
-            id = rows.getLong(1);
-        }
+        id = Database.lastInsertRowId(connection);
         try (Statement create = connection.createStatement()) {
             for (String sql : RecordsTable.createStatements(id, config)) {
                 create.execute(sql);
@@ -474,10 +489,13 @@ public final class SQLiteVectorStore implements AutoCloseable {
     }
 
     /**
-     * Closes the store as a crash would, but releasing what it holds: nothing is saved; engines, the database and the
-     * owner lock are released. Every acknowledged change stays in the pending-operation log and the next open replays
-     * it. For tests that simulate a crash in-process, and for an application that must stop at once. Idempotent, and
-     * a no-op after {@link #close()}.
+     * Closes the store as a crash would: this is the way to simulate a crash without saving, in-process. Nothing is
+     * saved (no index file is written, the pending-operation log is not touched), but everything the store holds is
+     * released: every collection's engine (native memory included), every database connection, and the owner lock,
+     * so that the same directory can be opened again at once, in this JVM or another. Every acknowledged change stays
+     * in the pending-operation log and the next open replays it, exactly as after a crash. Also for an application
+     * that must stop at once. The store and its collections are unusable afterwards. Idempotent, and a no-op after
+     * {@link #close()}.
      *
      * @throws VectorStoreException if the database or the lock could not be released
      */

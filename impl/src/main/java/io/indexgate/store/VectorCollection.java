@@ -8,16 +8,12 @@ import io.indexgate.persist.StaleTemps;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One collection of a {@link SQLiteVectorStore}: records in SQLite, their vectors in an engine, the engine's index in
- * one file.
+ * one file. This class is the public face and the query pipeline; the SQL lives in {@link RecordsTable} and
+ * {@link PendingLog}, the idempotent application of logged operations in {@link Replay}, the comparison of engine
+ * and records in {@link ConsistencyCheck}.
  *
  * <p><b>Durability.</b> An upsert or delete writes the records table and the pending-operation log in one SQLite
  * transaction (committed with {@code synchronous=FULL}: once the call returns, the change is durable), then applies
@@ -41,17 +39,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class VectorCollection {
 
     private static final System.Logger LOG = System.getLogger(VectorCollection.class.getName());
-    private static final int SQL_BATCH = 500;
-    /** How many neighbours a reachability probe asks for: room for a few records with equal vectors. */
-    static final int REACHABILITY_K = 10;
 
     private final Database database;
-    private final long id;
     private final String namespace;
     private final String name;
     private final CollectionConfig config;
     private final Path indexPath;
-    private final String table;
+    private final RecordsTable records;
+    private final PendingLog pendingLog;
     private final VectorSearchEngine engine;
     private final int saveThreshold;
     private final boolean readOnly;
@@ -67,12 +62,12 @@ public final class VectorCollection {
                              Path indexPath, VectorSearchEngine engine, int saveThreshold, boolean indexSaved,
                              boolean readOnly) {
         this.database = database;
-        this.id = id;
         this.namespace = namespace;
         this.name = name;
         this.config = config;
         this.indexPath = indexPath;
-        this.table = RecordsTable.name(id);
+        this.records = new RecordsTable(id, config);
+        this.pendingLog = new PendingLog(database, id);
         this.engine = engine;
         this.saveThreshold = saveThreshold;
         this.indexSaved = indexSaved;
@@ -81,7 +76,7 @@ public final class VectorCollection {
 
     /**
      * Opens a collection: clears stale temps of its index, loads the index if one was saved, then replays the whole
-     * pending-operation log (idempotently, see {@link #apply}) and marks it applied. Read-only, it leaves the temps
+     * pending-operation log (idempotently, see {@link Replay}) and marks it applied. Read-only, it leaves the temps
      * and the log as they are and replays into the engine only.
      *
      * @throws IndexLoadError if {@code indexSaved} and the file is missing, unreadable or fails verification
@@ -111,12 +106,8 @@ public final class VectorCollection {
         } catch (IOException | RuntimeException e) {
             throw new IndexLoadError(namespace, name, indexPath, e);
         }
-        List<PendingOperation> pending = database.read(this::readPendingOperations);
-        replay(pending);
-    }
-
-    private void replay(List<PendingOperation> pending) throws SQLException {
-        apply(pending);
+        List<PendingOperation> pending = pendingLog.readAll();
+        Replay.apply(pending, engine);
         if (!pending.isEmpty() && !readOnly) {
             markApplied(pending);
         }
@@ -148,13 +139,13 @@ public final class VectorCollection {
      *                                  rather than resolved, so that no write is silently dropped)
      * @throws VectorStoreException     if the database fails (nothing written)
      */
-    public void upsert(List<VectorRecord> records) {
-        if (records.isEmpty()) {
+    public void upsert(List<VectorRecord> upserted) {
+        if (upserted.isEmpty()) {
             return;
         }
-        List<Map<String, Object>> properties = new ArrayList<>(records.size());
+        List<Map<String, Object>> properties = new ArrayList<>(upserted.size());
         Set<UUID> seen = new HashSet<>();
-        for (VectorRecord record : records) {
+        for (VectorRecord record : upserted) {
             if (!seen.add(record.uuid())) {
                 throw new IllegalArgumentException("record " + record.uuid() + " appears twice in one upsert to "
                         + namespace + "/" + name);
@@ -163,7 +154,18 @@ public final class VectorCollection {
                     "vector of record " + record.uuid());
             properties.add(PropertyCodec.normalize(record.properties(), config, record.uuid().toString()));
         }
-        mutate("upsert", connection -> writeUpserts(connection, records, properties));
+        mutate("upsert", (rows, log) -> {
+            List<PendingOperation> logged = new ArrayList<>();
+            for (int i = 0; i < upserted.size(); i++) {
+                VectorRecord record = upserted.get(i);
+                Long replaced = rows.remove(record.uuid());
+                if (replaced != null) {
+                    logged.add(log.delete(replaced));
+                }
+                logged.add(log.upsert(rows.insert(record, properties.get(i)), record.vector()));
+            }
+            return logged;
+        });
     }
 
     /**
@@ -175,16 +177,36 @@ public final class VectorCollection {
         if (uuids.isEmpty()) {
             return;
         }
-        List<UUID> distinct = List.copyOf(new java.util.LinkedHashSet<>(uuids));
-        mutate("delete", connection -> writeDeletes(connection, distinct));
+        List<UUID> distinct = List.copyOf(new LinkedHashSet<>(uuids));
+        mutate("delete", (rows, log) -> {
+            List<PendingOperation> logged = new ArrayList<>();
+            for (UUID uuid : distinct) {
+                Long removed = rows.remove(uuid);
+                if (removed != null) {
+                    logged.add(log.delete(removed));
+                }
+            }
+            return logged;
+        });
     }
 
-    private void mutate(String operation, Database.Work<List<PendingOperation>> write) {
+    /** A change of the records table, logged as it is made; both run in one write transaction. */
+    @FunctionalInterface
+    private interface LoggedChange {
+        List<PendingOperation> run(RecordsTable.Writer rows, PendingLog.Appender log) throws SQLException;
+    }
+
+    private void mutate(String operation, LoggedChange change) {
         mutationLock.lock();
         try {
             ensureWritable(operation);
-            List<PendingOperation> logged = database.write(write);
-            apply(logged);
+            List<PendingOperation> logged = database.write(connection -> {
+                try (RecordsTable.Writer rows = records.writer(connection);
+                     PendingLog.Appender log = pendingLog.appender(connection)) {
+                    return change.run(rows, log);
+                }
+            });
+            Replay.apply(logged, engine);
             if (!logged.isEmpty()) {
                 markApplied(logged);
             }
@@ -205,164 +227,10 @@ public final class VectorCollection {
         }
     }
 
-    private List<PendingOperation> writeUpserts(Connection connection, List<VectorRecord> records,
-                                                List<Map<String, Object>> properties) throws SQLException {
-        List<String> indexed = new ArrayList<>(config.indexedProperties().keySet());
-        StringBuilder insert = new StringBuilder("INSERT INTO ").append(table)
-                .append(" (uuid, vector, properties");
-        for (String property : indexed) {
-            insert.append(", ").append(RecordsTable.propertyColumn(property));
-        }
-        insert.append(") VALUES (?, ?, ?").append(", ?".repeat(indexed.size())).append(')');
-        List<PendingOperation> logged = new ArrayList<>();
-        try (PreparedStatement find = connection.prepareStatement("SELECT row_id FROM " + table + " WHERE uuid = ?");
-             PreparedStatement remove = connection.prepareStatement("DELETE FROM " + table + " WHERE row_id = ?");
-             PreparedStatement add = connection.prepareStatement(insert.toString());
-             PreparedStatement log = logStatement(connection)) {
-            for (int i = 0; i < records.size(); i++) {
-                VectorRecord record = records.get(i);
-                Long existing = findRowId(find, record.uuid());
-                if (existing != null) {
-                    remove.setLong(1, existing);
-                    remove.executeUpdate();
-                    logged.add(logOperation(connection, log, false, existing, null));
-                }
-                byte[] vector = RecordsTable.encodeVector(record.vector());
-                add.setString(1, record.uuid().toString());
-                add.setBytes(2, vector);
-                add.setString(3, PropertyCodec.toJson(properties.get(i)));
-                for (int p = 0; p < indexed.size(); p++) {
-                    PropertyType type = config.indexedProperties().get(indexed.get(p));
-                    Object value = properties.get(i).get(indexed.get(p));
-                    add.setObject(4 + p, value == null ? null : type.toSql(value));
-                }
-                add.executeUpdate();
-                long rowId = lastInsertRowId(connection);
-                logged.add(logOperation(connection, log, true, rowId, record.vector()));
-            }
-        }
-        return logged;
-    }
-
-    private List<PendingOperation> writeDeletes(Connection connection, List<UUID> uuids) throws SQLException {
-        List<PendingOperation> logged = new ArrayList<>();
-        try (PreparedStatement find = connection.prepareStatement("SELECT row_id FROM " + table + " WHERE uuid = ?");
-             PreparedStatement remove = connection.prepareStatement("DELETE FROM " + table + " WHERE row_id = ?");
-             PreparedStatement log = logStatement(connection)) {
-            for (UUID uuid : uuids) {
-                Long existing = findRowId(find, uuid);
-                if (existing != null) {
-                    remove.setLong(1, existing);
-                    remove.executeUpdate();
-                    logged.add(logOperation(connection, log, false, existing, null));
-                }
-            }
-        }
-        return logged;
-    }
-
-    private static Long findRowId(PreparedStatement find, UUID uuid) throws SQLException {
-        find.setString(1, uuid.toString());
-        try (ResultSet rows = find.executeQuery()) {
-            return rows.next() ? rows.getLong(1) : null;
-        }
-    }
-
-    private PreparedStatement logStatement(Connection connection) throws SQLException {
-        return connection.prepareStatement("INSERT INTO pending_operations (collection_id, operation, row_id, "
-                + "vector, applied) VALUES (?, ?, ?, ?, 0)");
-    }
-
-    private PendingOperation logOperation(Connection connection, PreparedStatement log, boolean upsert, long rowId,
-                                          float[] vector) throws SQLException {
-        log.setLong(1, id);
-        log.setString(2, upsert ? PendingOperation.UPSERT : PendingOperation.DELETE);
-        log.setLong(3, rowId);
-        log.setBytes(4, vector == null ? null : RecordsTable.encodeVector(vector));
-        log.executeUpdate();
-        return new PendingOperation(lastInsertRowId(connection), upsert, rowId, vector);
-    }
-
-    private static long lastInsertRowId(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT last_insert_rowid()")) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
-
-    /**
-     * Applies operations to the engine, idempotently: each touched key is brought to its last logged state. A key
-     * whose last operation is a delete is removed; a key whose last operation is an upsert is added unless the
-     * engine already holds it with that very vector (as a loaded index does for operations it saved). A row id is
-     * upserted once and deleted at most once, so a removed key is never added back: re-adding removed keys is what
-     * leaves unreachable nodes in HNSW graphs (see {@code everyLiveKeyStaysReachableUnderRemoveAndReAddChurn}).
-     */
-    private void apply(List<PendingOperation> operations) {
-        if (operations.isEmpty()) {
-            return;
-        }
-        Map<Long, PendingOperation> last = new LinkedHashMap<>();
-        for (PendingOperation operation : operations) {
-            last.remove(operation.rowId());
-            last.put(operation.rowId(), operation);
-        }
-        Map<Long, float[]> held = engine.getVectors(last.keySet().stream().mapToLong(Long::longValue).toArray());
-        List<Long> removals = new ArrayList<>();
-        List<PendingOperation> adds = new ArrayList<>();
-        for (PendingOperation operation : last.values()) {
-            float[] current = held.get(operation.rowId());
-            if (operation.upsert() && current != null && java.util.Arrays.equals(current, operation.vector())) {
-                continue;
-            }
-            if (current != null) {
-                removals.add(operation.rowId());
-            }
-            if (operation.upsert()) {
-                adds.add(operation);
-            }
-        }
-        engine.remove(removals.stream().mapToLong(Long::longValue).toArray());
-        long[] keys = new long[adds.size()];
-        float[][] vectors = new float[adds.size()][];
-        for (int i = 0; i < adds.size(); i++) {
-            keys[i] = adds.get(i).rowId();
-            vectors[i] = adds.get(i).vector();
-        }
-        engine.add(keys, vectors);
-    }
-
     private void markApplied(List<PendingOperation> operations) throws SQLException {
-        long first = operations.get(0).id();
-        long lastId = operations.get(operations.size() - 1).id();
-        database.write(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE pending_operations SET applied = 1 "
-                    + "WHERE collection_id = ? AND id BETWEEN ? AND ?")) {
-                update.setLong(1, id);
-                update.setLong(2, first);
-                update.setLong(3, lastId);
-                return update.executeUpdate();
-            }
-        });
+        pendingLog.markApplied(operations);
         appliedSinceSave += operations.size();
-        lastAppliedOperation = Math.max(lastAppliedOperation, lastId);
-    }
-
-    private List<PendingOperation> readPendingOperations(Connection connection) throws SQLException {
-        List<PendingOperation> pending = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, operation, row_id, vector "
-                + "FROM pending_operations WHERE collection_id = ? ORDER BY id")) {
-            select.setLong(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    boolean upsert = PendingOperation.UPSERT.equals(rows.getString(2));
-                    byte[] vector = rows.getBytes(4);
-                    pending.add(new PendingOperation(rows.getLong(1), upsert, rows.getLong(3),
-                            upsert ? RecordsTable.decodeVector(vector) : null));
-                }
-            }
-        }
-        return pending;
+        lastAppliedOperation = Math.max(lastAppliedOperation, operations.get(operations.size() - 1).id());
     }
 
     /**
@@ -385,7 +253,7 @@ public final class VectorCollection {
     private void saveLocked() throws IOException {
         engine.save(indexPath);
         try {
-            commitSave(lastAppliedOperation);
+            pendingLog.commitSave(lastAppliedOperation);
         } catch (SQLException e) {
             throw new IOException("index " + indexPath + " was written but committing the save of collection "
                     + namespace + "/" + name + " failed; the pending log still covers it", e);
@@ -395,28 +263,15 @@ public final class VectorCollection {
         lastSaveFailure = null;
     }
 
-    /** Step 7 of the protocol: only after the index file is durable, forget the operations it holds. */
-    private void commitSave(long appliedUpTo) throws SQLException {
-        database.write(connection -> {
-            try (PreparedStatement forget = connection.prepareStatement("DELETE FROM pending_operations "
-                    + "WHERE collection_id = ? AND applied = 1 AND id <= ?");
-                 PreparedStatement saved = connection.prepareStatement(
-                         "UPDATE collections SET index_saved = 1 WHERE id = ?")) {
-                forget.setLong(1, id);
-                forget.setLong(2, appliedUpTo);
-                forget.executeUpdate();
-                saved.setLong(1, id);
-                return saved.executeUpdate();
-            }
-        });
-    }
-
     /**
-     * Finds the nearest records to each query vector.
+     * Finds the nearest records to each query vector: the filter (if any) becomes the set of allowed keys in SQLite,
+     * the engine searches, the similarity threshold drops matches, and the records table supplies UUIDs and the
+     * requested fields. A match whose record was deleted meanwhile is left out.
      *
      * @return per query vector, its matches best first
      * @throws IllegalArgumentException if a query vector is invalid or the filter names a property that is not
      *                                  indexed or compares it with a value of another type
+     * @throws VectorStoreException     if the database fails
      */
     public List<List<QueryMatch>> query(VectorQuery query) {
         ensureOpen();
@@ -424,7 +279,8 @@ public final class VectorCollection {
             VectorMath.validate(query.vectors()[i], config.dimensions(), config.metric(), "query vector " + i);
         }
         try {
-            AllowedKeys allowed = query.filter() == null ? null : database.read(c -> allowedKeys(c, query.filter()));
+            AllowedKeys allowed = query.filter() == null ? null
+                    : database.read(connection -> records.rowIdsMatching(connection, query.filter()));
             List<List<SearchMatch>> found = engine.search(query.vectors(), query.limit(), allowed);
             Set<Long> keys = new HashSet<>();
             List<List<SearchMatch>> kept = new ArrayList<>(found.size());
@@ -433,13 +289,16 @@ public final class VectorCollection {
                 passing.forEach(m -> keys.add(m.key()));
                 kept.add(passing);
             }
-            Map<Long, StoredRow> rows = database.read(c -> rowsById(c, keys, query.returnVector(),
-                    query.returnProperties()));
+            Map<Long, RecordsTable.Row> rows = new HashMap<>();
+            for (RecordsTable.Row row : database.read(connection -> records.byRowIds(connection,
+                    List.copyOf(keys), query.returnVector(), query.returnProperties()))) {
+                rows.put(row.rowId(), row);
+            }
             List<List<QueryMatch>> results = new ArrayList<>(kept.size());
             for (List<SearchMatch> matches : kept) {
                 List<QueryMatch> result = new ArrayList<>(matches.size());
                 for (SearchMatch match : matches) {
-                    StoredRow row = rows.get(match.key());
+                    RecordsTable.Row row = rows.get(match.key());
                     if (row != null) {
                         result.add(new QueryMatch(row.uuid(), match.score(), row.vector(), row.properties()));
                     }
@@ -460,86 +319,37 @@ public final class VectorCollection {
         return config.metric().higherIsBetter() ? score >= threshold : score <= threshold;
     }
 
-    private AllowedKeys allowedKeys(Connection connection, PropertyFilter filter) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String where = PropertyFilter.toSql(filter, config.indexedProperties(), parameters);
-        List<Long> keys = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT row_id FROM " + table
-                + " WHERE " + where)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(rows.getLong(1));
-                }
-            }
-        }
-        return AllowedKeys.of(keys.stream().mapToLong(Long::longValue).toArray());
-    }
-
-    private record StoredRow(long rowId, UUID uuid, float[] vector, Map<String, Object> properties) {
-    }
-
-    private Map<Long, StoredRow> rowsById(Connection connection, Collection<Long> rowIds, boolean withVector,
-                                          boolean withProperties) throws SQLException {
-        Map<Long, StoredRow> rows = new HashMap<>();
-        List<Long> ids = new ArrayList<>(rowIds);
-        for (int from = 0; from < ids.size(); from += SQL_BATCH) {
-            List<Long> batch = ids.subList(from, Math.min(ids.size(), from + SQL_BATCH));
-            String sql = "SELECT row_id, uuid, vector, properties FROM " + table + " WHERE row_id IN ("
-                    + "?, ".repeat(batch.size() - 1) + "?)";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < batch.size(); i++) {
-                    select.setLong(i + 1, batch.get(i));
-                }
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next()) {
-                        StoredRow row = storedRow(result, withVector, withProperties);
-                        rows.put(row.rowId(), row);
-                    }
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static StoredRow storedRow(ResultSet result, boolean withVector, boolean withProperties)
-            throws SQLException {
-        return new StoredRow(result.getLong(1), UUID.fromString(result.getString(2)),
-                withVector ? RecordsTable.decodeVector(result.getBytes(3)) : null,
-                withProperties ? PropertyCodec.fromJson(result.getString(4)) : null);
-    }
-
     /**
-     * The records with the given UUIDs, in the order asked, each once; missing UUIDs are left out.
+     * The records with the given UUIDs, in the order asked, each once, with vector and properties; missing UUIDs are
+     * left out. The same as {@code get(uuids, true, true)} with each result as a {@link VectorRecord}.
      *
      * @throws VectorStoreException if the database fails
      */
     public List<VectorRecord> get(Collection<UUID> uuids) {
+        return fetch(uuids, true, true).stream().map(RecordsTable.Row::toRecord).toList();
+    }
+
+    /**
+     * The records with the given UUIDs, in the order asked, each once; missing UUIDs are left out. Like
+     * {@link VectorQuery}'s switches, {@code returnVector} and {@code returnProperties} say which fields are read:
+     * a field not asked for is null in the result (and not read from the database).
+     *
+     * @throws VectorStoreException if the database fails
+     */
+    public List<RetrievedRecord> get(Collection<UUID> uuids, boolean returnVector, boolean returnProperties) {
+        return fetch(uuids, returnVector, returnProperties).stream()
+                .map(row -> new RetrievedRecord(row.uuid(), row.vector(), row.properties())).toList();
+    }
+
+    private List<RecordsTable.Row> fetch(Collection<UUID> uuids, boolean withVector, boolean withProperties) {
         ensureOpen();
-        List<UUID> distinct = List.copyOf(new java.util.LinkedHashSet<>(uuids));
+        List<UUID> distinct = List.copyOf(new LinkedHashSet<>(uuids));
         try {
-            Map<UUID, VectorRecord> found = database.read(connection -> {
-                Map<UUID, VectorRecord> records = new HashMap<>();
-                for (int from = 0; from < distinct.size(); from += SQL_BATCH) {
-                    List<UUID> batch = distinct.subList(from, Math.min(distinct.size(), from + SQL_BATCH));
-                    String sql = "SELECT row_id, uuid, vector, properties FROM " + table + " WHERE uuid IN ("
-                            + "?, ".repeat(batch.size() - 1) + "?)";
-                    try (PreparedStatement select = connection.prepareStatement(sql)) {
-                        for (int i = 0; i < batch.size(); i++) {
-                            select.setString(i + 1, batch.get(i).toString());
-                        }
-                        try (ResultSet result = select.executeQuery()) {
-                            while (result.next()) {
-                                StoredRow row = storedRow(result, true, true);
-                                records.put(row.uuid(), new VectorRecord(row.uuid(), row.vector(), row.properties()));
-                            }
-                        }
-                    }
-                }
-                return records;
-            });
+            Map<UUID, RecordsTable.Row> found = new HashMap<>();
+            for (RecordsTable.Row row : database.read(connection -> records.byUuids(connection, distinct,
+                    withVector, withProperties))) {
+                found.put(row.uuid(), row);
+            }
             return distinct.stream().filter(found::containsKey).map(found::get).toList();
         } catch (SQLException e) {
             throw new VectorStoreException("get on collection " + namespace + "/" + name + " failed", e);
@@ -553,19 +363,8 @@ public final class VectorCollection {
     public List<StoredRecord> allRecords() {
         ensureOpen();
         try {
-            return database.read(connection -> {
-                List<StoredRecord> records = new ArrayList<>();
-                try (Statement select = connection.createStatement();
-                     ResultSet result = select.executeQuery("SELECT row_id, uuid, vector, properties FROM " + table
-                             + " ORDER BY row_id")) {
-                    while (result.next()) {
-                        StoredRow row = storedRow(result, true, true);
-                        records.add(new StoredRecord(row.rowId(),
-                                new VectorRecord(row.uuid(), row.vector(), row.properties())));
-                    }
-                }
-                return records;
-            });
+            return database.read(records::all).stream()
+                    .map(row -> new StoredRecord(row.rowId(), row.toRecord())).toList();
         } catch (SQLException e) {
             throw new VectorStoreException("reading the records of collection " + namespace + "/" + name
                     + " failed", e);
@@ -574,54 +373,17 @@ public final class VectorCollection {
 
     /**
      * Compares the engine with the records in SQLite: every record's key is in the engine with the record's vector,
-     * the engine holds no key without a record, and a nearest-neighbour query (k = {@value #REACHABILITY_K}) with
-     * each record's own vector finds it. Reads the whole table and searches once per record: for inspection and the
-     * harness's checks, not for a hot path. Mutations wait while it runs.
+     * the engine holds no key without a record, and a nearest-neighbour query (k =
+     * {@value ConsistencyReport#REACHABILITY_K}) with each record's own vector finds it. Reads the whole table and
+     * searches once per record: for inspection and the harness's checks, not for a hot path. Mutations wait while it
+     * runs.
      *
      * @throws VectorStoreException if the database fails
      */
     public ConsistencyReport checkConsistency() {
         mutationLock.lock();
         try {
-            List<StoredRecord> records = allRecords();
-            long[] rowIds = records.stream().mapToLong(StoredRecord::rowId).toArray();
-            Map<Long, float[]> held = engine.getVectors(rowIds);
-            List<UUID> missing = new ArrayList<>();
-            List<UUID> differ = new ArrayList<>();
-            List<StoredRecord> searchable = new ArrayList<>();
-            for (StoredRecord stored : records) {
-                float[] vector = held.get(stored.rowId());
-                if (vector == null) {
-                    missing.add(stored.record().uuid());
-                } else if (!java.util.Arrays.equals(vector, stored.record().vector())) {
-                    differ.add(stored.record().uuid());
-                } else {
-                    searchable.add(stored);
-                }
-            }
-            Set<Long> known = new HashSet<>();
-            for (long rowId : rowIds) {
-                known.add(rowId);
-            }
-            List<Long> extra = new ArrayList<>();
-            for (long key : engine.keys()) {
-                if (!known.contains(key)) {
-                    extra.add(key);
-                }
-            }
-            List<UUID> unreachable = new ArrayList<>();
-            for (int from = 0; from < searchable.size(); from += SQL_BATCH) {
-                List<StoredRecord> batch = searchable.subList(from, Math.min(searchable.size(), from + SQL_BATCH));
-                float[][] vectors = batch.stream().map(stored -> stored.record().vector()).toArray(float[][]::new);
-                List<List<SearchMatch>> found = engine.search(vectors, REACHABILITY_K, null);
-                for (int i = 0; i < batch.size(); i++) {
-                    long rowId = batch.get(i).rowId();
-                    if (found.get(i).stream().noneMatch(match -> match.key() == rowId)) {
-                        unreachable.add(batch.get(i).record().uuid());
-                    }
-                }
-            }
-            return new ConsistencyReport(records.size(), engine.size(), missing, extra, differ, unreachable);
+            return ConsistencyCheck.compare(allRecords(), engine);
         } finally {
             mutationLock.unlock();
         }
@@ -636,18 +398,8 @@ public final class VectorCollection {
     public CollectionStatus status() {
         ensureOpen();
         try {
-            long[] counts = database.read(connection -> {
-                try (Statement count = connection.createStatement();
-                     ResultSet records = count.executeQuery("SELECT count(*) FROM " + table)) {
-                    records.next();
-                    long recordCount = records.getLong(1);
-                    try (ResultSet pending = count.executeQuery(
-                            "SELECT count(*) FROM pending_operations WHERE collection_id = " + id)) {
-                        pending.next();
-                        return new long[] {recordCount, pending.getLong(1)};
-                    }
-                }
-            });
+            long[] counts = database.read(connection -> new long[] {records.count(connection),
+                    pendingLog.count(connection)});
             return new CollectionStatus(namespace, name, config, counts[0], counts[1], indexSaved, engine.size(),
                     indexPath, lastSaveFailure);
         } catch (SQLException e) {
@@ -656,28 +408,13 @@ public final class VectorCollection {
         }
     }
 
-    long id() {
-        return id;
-    }
-
     ReentrantLock mutationLock() {
         return mutationLock;
     }
 
-    boolean needsSaveAtShutdown() throws SQLException {
-        return !indexSaved || database.read(connection -> {
-            try (Statement count = connection.createStatement();
-                 ResultSet pending = count.executeQuery(
-                         "SELECT count(*) FROM pending_operations WHERE collection_id = " + id)) {
-                pending.next();
-                return pending.getLong(1) > 0;
-            }
-        });
-    }
-
     /** Saves if anything is unsaved; called by the store's clean shutdown with the mutation lock held. */
     void saveForShutdownLocked() throws IOException, SQLException {
-        if (closedReason == null && !readOnly && needsSaveAtShutdown()) {
+        if (closedReason == null && !readOnly && (!indexSaved || pendingLog.count() > 0)) {
             saveLocked();
         }
     }

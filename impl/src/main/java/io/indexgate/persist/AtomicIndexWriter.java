@@ -161,6 +161,7 @@ public final class AtomicIndexWriter {
         Files.deleteIfExists(temp);
     }
 
+    @FaultPoint("the caller that rules name for a temp that cannot be deleted after a failed save")
     private static void deleteTempAfterFailure(Path temp, Throwable failure) {
         try {
             deleteTemp(temp);

@@ -76,6 +76,7 @@ public final class IndexEnvelope {
      * @return the payload, a read-only slice of {@code file}
      * @throws CorruptIndexException if any check fails
      */
+    @FaultPoint("the negative control that skips verification")
     static ByteBuffer verifiedPayload(ByteBuffer file, EnvelopeHeader header, String source)
             throws CorruptIndexException {
         long expectedLength = framedLength(header.payloadLength());

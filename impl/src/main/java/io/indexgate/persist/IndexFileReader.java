@@ -57,6 +57,7 @@ public final class IndexFileReader {
         }
     }
 
+    @FaultPoint("EIO while reading an index at load")
     private static void readFully(FileChannel channel, ByteBuffer into, long position, String source)
             throws IOException {
         long at = position;

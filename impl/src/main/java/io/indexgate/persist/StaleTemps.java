@@ -42,6 +42,7 @@ public final class StaleTemps {
      * @return how many were deleted
      * @throws IOException naming the temp that could not be deleted
      */
+    @FaultPoint("the caller that rules name for a halt while clearing stale temps")
     public static int clear(Path target) throws IOException {
         List<Path> temps = find(target);
         for (Path temp : temps) {

@@ -62,6 +62,7 @@ final class DataDirectoryLock implements AutoCloseable {
      * @throws DataDirectoryInUseException naming the directory and the holder if another store holds it
      * @throws IOException                 if the lock file cannot be created or locked
      */
+    @io.indexgate.persist.FaultPoint("the negative control in which each store locks a decoy of its own")
     static DataDirectoryLock acquire(Path dataDirectory) throws IOException {
         Path directory = dataDirectory.toRealPath();
         Claim claim = new Claim(describeThisProcess());
@@ -136,6 +137,7 @@ final class DataDirectoryLock implements AutoCloseable {
      * The lock file of a data directory. A method of its own so that the gate's negative control can point each
      * process at a file of its own (a Byteman rule on its exit), which is what removing the lock amounts to.
      */
+    @io.indexgate.persist.FaultPoint("the negative control no-owner-lock.btm")
     private static Path lockFile(Path directory) {
         return directory.resolve(FILE_NAME);
     }

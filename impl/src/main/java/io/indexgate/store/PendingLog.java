@@ -121,6 +121,7 @@ final class PendingLog {
      * applied operations up to {@code appliedUpTo} (the index holds them) and sets the collection's
      * {@code index_saved}.
      */
+    @io.indexgate.persist.FaultPoint("a halt between a durable index file and its SQLite commit; the crash-point tracer's commit")
     void commitSave(long appliedUpTo) throws SQLException {
         database.write(connection -> {
             try (PreparedStatement forget = connection.prepareStatement("DELETE FROM pending_operations "

@@ -152,6 +152,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
         }
     }
 
+    @io.indexgate.persist.FaultPoint("the caller that the negative control no-parent-force.btm names")
     private static void createDurably(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);

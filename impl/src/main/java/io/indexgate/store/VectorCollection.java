@@ -95,6 +95,7 @@ public final class VectorCollection {
         }
     }
 
+    @io.indexgate.persist.FaultPoint("the caller that rules name for a halt during replay")
     private void recover() throws SQLException {
         try {
             if (!readOnly) {
@@ -227,6 +228,7 @@ public final class VectorCollection {
         }
     }
 
+    @io.indexgate.persist.FaultPoint("a halt after the engine applied the log and before it is marked applied")
     private void markApplied(List<PendingOperation> operations) throws SQLException {
         pendingLog.markApplied(operations);
         appliedSinceSave += operations.size();

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * them. A tracing child runs the workload with a rule on every invocation of a file-system call
  * ({@value #CALLS_DESCRIPTION}) inside every method of every class of {@code io.indexgate.persist} (found by scanning
  * the class path, so a new step or class is traced without edits here), and on the SQLite commit of the save
- * ({@code VectorCollection.commitSave}). The calls of one whole save, in order, are its crash points; each gets a halt
+ * ({@code PendingLog.commitSave}). The calls of one whole save, in order, are its crash points; each gets a halt
  * before and after it, and each write a torn write (half the chunk reaches the file, then the halt).
  *
  * <p>Expected verdicts follow from where a point lies: in {@link PersistenceMode#DIRECT} the target is torn from the
@@ -45,7 +45,7 @@ public final class CrashPoints {
             "java.nio.channels.FileChannel.force", "java.nio.file.Files.move", "java.nio.file.Files.delete",
             "java.nio.file.Files.deleteIfExists");
     private static final String PERSIST_PACKAGE = "io.indexgate.persist";
-    private static final String COMMIT_CLASS = "io.indexgate.store.VectorCollection";
+    private static final String COMMIT_CLASS = "io.indexgate.store.PendingLog";
     private static final String COMMIT_METHOD = "commitSave";
     private static final String COMMIT_CALL = "sqlite.commit";
     private static final String FAULTS = Faults.class.getName();

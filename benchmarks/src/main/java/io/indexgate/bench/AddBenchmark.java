@@ -1,7 +1,6 @@
 package io.indexgate.bench;
 
 import io.indexgate.engine.VectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,7 +65,7 @@ public class AddBenchmark {
 
     @Setup(Level.Invocation)
     public void emptyEngine() {
-        target = Indexes.newEngine(engine, dims, PersistenceMode.ATOMIC);
+        target = Indexes.newEngine(engine, dims);
     }
 
     @Benchmark

@@ -5,7 +5,6 @@ import io.indexgate.engine.Engines;
 import io.indexgate.engine.SearchMatch;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.VectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,27 +26,27 @@ public final class Indexes {
     }
 
     /** A new, empty engine for a dataset's dimensions. */
-    public static VectorSearchEngine newEngine(String engine, int dimensions, PersistenceMode mode) {
+    public static VectorSearchEngine newEngine(String engine, int dimensions) {
         if (!Engines.isAvailable(engine)) {
             throw new IllegalStateException("engine " + engine + " is not available in this build (engines: "
                     + Engines.ids() + "; the usearch engine needs the native library, see README)");
         }
-        return Engines.create(engine, EngineOptions.of(dimensions, SimilarityMetric.COSINE, mode));
+        return Engines.create(engine, EngineOptions.of(dimensions, SimilarityMetric.COSINE));
     }
 
     /** The cached index file of {@code engine} over the dataset, built first if needed. */
     public static Path file(String engine, int size, int dimensions) {
         Path file = path(engine, size, dimensions);
         if (!Files.exists(file)) {
-            load(engine, size, dimensions, PersistenceMode.ATOMIC).close();
+            load(engine, size, dimensions).close();
         }
         return file;
     }
 
-    /** An engine (saving in {@code mode}) holding the whole dataset, loaded from the cache or built. */
-    public static VectorSearchEngine load(String engine, int size, int dimensions, PersistenceMode mode) {
+    /** An engine holding the whole dataset, loaded from the cache or built. */
+    public static VectorSearchEngine load(String engine, int size, int dimensions) {
         Path file = path(engine, size, dimensions);
-        VectorSearchEngine loaded = newEngine(engine, dimensions, mode);
+        VectorSearchEngine loaded = newEngine(engine, dimensions);
         try {
             if (Files.exists(file)) {
                 try {
@@ -71,7 +70,7 @@ public final class Indexes {
     private static void build(String engine, int size, int dimensions, VectorSearchEngine into, Path file)
             throws IOException {
         Dataset data = Dataset.of(size, dimensions);
-        try (VectorSearchEngine fresh = newEngine(engine, dimensions, PersistenceMode.ATOMIC)) {
+        try (VectorSearchEngine fresh = newEngine(engine, dimensions)) {
             long start = System.nanoTime();
             for (int from = 0; from < size; from += BUILD_BATCH) {
                 int to = Math.min(size, from + BUILD_BATCH);

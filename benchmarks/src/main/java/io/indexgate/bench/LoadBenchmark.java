@@ -1,7 +1,6 @@
 package io.indexgate.bench;
 
 import io.indexgate.engine.VectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,7 @@ public class LoadBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         file = Indexes.file(engine, size, dims);
-        target = Indexes.newEngine(engine, dims, PersistenceMode.ATOMIC);
+        target = Indexes.newEngine(engine, dims);
     }
 
     @Benchmark

@@ -27,7 +27,7 @@ public final class Prepare {
                 System.out.printf("dataset %dx%d and its ground truth: %.1f s%n", size, dims, seconds(start));
                 for (String engine : engines) {
                     long built = System.nanoTime();
-                    try (var index = Indexes.load(engine, size, dims, io.indexgate.persist.PersistenceMode.ATOMIC)) {
+                    try (var index = Indexes.load(engine, size, dims)) {
                         double recall = Indexes.recall(engine, size, dims, index);
                         System.out.printf("  %-8s ready in %.1f s, recall@10 %.4f, facts %s%n", engine,
                                 seconds(built), recall, Facts.read(Facts.indexKey(engine, size, dims)));

@@ -2,7 +2,6 @@ package io.indexgate.bench;
 
 import io.indexgate.engine.SearchMatch;
 import io.indexgate.engine.VectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,7 +47,7 @@ public class SearchBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        index = Indexes.load(engine, size, dims, PersistenceMode.ATOMIC);
+        index = Indexes.load(engine, size, dims);
         queries = Dataset.of(size, dims).queries();
         Indexes.recall(engine, size, dims, index);
     }

@@ -16,7 +16,7 @@ import io.indexgate.harness.campaign.Targets;
 import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.process.ChildProcesses;
 import io.indexgate.harness.powerloss.PowerLossModel;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

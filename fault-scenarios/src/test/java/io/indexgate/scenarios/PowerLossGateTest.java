@@ -13,7 +13,7 @@ import io.indexgate.harness.campaign.RunResult;
 import io.indexgate.harness.campaign.Targets;
 import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.powerloss.PowerLossModel;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;

@@ -216,8 +216,7 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
             }
             EnvelopeHeader header = new EnvelopeHeader(engineId(), options.metric().id(), options.dimensions(),
                     payload.entryCount(), payload.bytes().remaining());
-            AtomicIndexWriter.write(target, IndexEnvelope.frame(header, payload.bytes()),
-                    options.persistenceMode());
+            AtomicIndexWriter.write(target, IndexEnvelope.frame(header, payload.bytes()));
         } finally {
             saveLock.unlock();
         }

@@ -11,8 +11,8 @@ import java.util.Map;
  * <p><b>Scores.</b> Results carry scores under the engine's {@link SimilarityMetric}: cosine similarity and dot
  * product (higher is better) or Euclidean distance (lower is better); results are always best first.
  *
- * <p><b>Persistence.</b> {@link #save} writes through {@link io.indexgate.persist.AtomicIndexWriter} in the engine's
- * {@link io.indexgate.persist.PersistenceMode}; {@link #load} verifies the whole envelope (format version, engine id,
+ * <p><b>Persistence.</b> {@link #save} writes through {@link io.indexgate.persist.AtomicIndexWriter} (the atomic
+ * protocol, the only one production code can select); {@link #load} verifies the whole envelope (format version, engine id,
  * metric, dimensions, length, CRC32C) before the engine reads a byte of it. Engines never open index files themselves.
  *
  * <p><b>Thread safety.</b> Implementations are safe for concurrent use: searches and reads run in parallel; add,

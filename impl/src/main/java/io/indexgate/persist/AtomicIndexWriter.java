@@ -1,6 +1,7 @@
 package io.indexgate.persist;
 
 import java.io.IOException;
+import io.indexgate.testing.PersistenceMode;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -41,13 +42,15 @@ public final class AtomicIndexWriter {
     }
 
     /**
-     * Writes {@code content} (each buffer from position to limit, not consumed) to {@code target} with the protocol
-     * of {@code mode}.
+     * Writes {@code content} (each buffer from position to limit, not consumed) to {@code target} with the atomic
+     * protocol (or, in a negative control, the {@link PersistenceMode} installed in this JVM).
      *
      * @throws IndexSaveException naming the target and the failed step; see the class description for what is left
      */
     @FaultPoint("the save itself: rules count saves at its entry")
-    public static void write(Path target, List<ByteBuffer> content, PersistenceMode mode) throws IndexSaveException {
+    public static void write(Path target, List<ByteBuffer> content) throws IndexSaveException {
+        // One method, no overload: rules count saves at the entry of "write" and name it as the caller of the steps.
+        PersistenceMode mode = PersistenceMode.installed();
         if (mode == PersistenceMode.DIRECT) {
             writeInPlace(target, content);
             return;
@@ -57,7 +60,7 @@ public final class AtomicIndexWriter {
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writeContent(channel, content);
-                if (mode.syncsFile()) {
+                if (mode.forcesFileBeforeRename()) {
                     step = SaveStep.FORCE_FILE;
                     forceFile(channel);
                 }
@@ -75,7 +78,7 @@ public final class AtomicIndexWriter {
                 throw new IndexSaveException(target, SaveStep.FORCE_FILE, e);
             }
         }
-        if (mode.syncsDirectory()) {
+        if (mode.forcesDirectory()) {
             try {
                 forceDirectory(parentOf(target));
             } catch (IOException | RuntimeException e) {

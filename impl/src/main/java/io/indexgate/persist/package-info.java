@@ -4,7 +4,7 @@
  * the {@link java.nio.file.Path} given, so the same code runs on the default file system, on jimfs, and on the
  * power-loss simulation.
  *
- * <h2>Save ({@link io.indexgate.persist.PersistenceMode#ATOMIC}, the reference)</h2>
+ * <h2>Save (the atomic protocol, the only one the store and engines use)</h2>
  * <ol>
  *   <li>Serialize the engine into an <em>envelope</em> ({@link io.indexgate.persist.IndexEnvelope}): a 64-byte
  *       {@link io.indexgate.persist.EnvelopeHeader} (magic, format version, engine id, metric, dimensions, entry
@@ -45,10 +45,12 @@
  * </table>
  * Power loss (only forced state survives) is stricter: without step 4 the rename can be durable before the data
  * (garbage under the target name: a permanent {@code IndexLoadError}); without step 6 the rename can be lost after
- * step 7 already deleted the pending rows (acknowledged writes lost). The test-only modes
- * {@link io.indexgate.persist.PersistenceMode#DIRECT}, {@link io.indexgate.persist.PersistenceMode#ATOMIC_NO_DIR_SYNC}
- * and {@link io.indexgate.persist.PersistenceMode#ATOMIC_NO_FILE_SYNC} exist so that the gate can show it catches
- * exactly these.
+ * step 7 already deleted the pending rows (acknowledged writes lost); a file system that reorders can persist the
+ * rename before the data of a file forced only after it. The negative controls of {@code io.indexgate.testing}
+ * ({@link io.indexgate.testing.PersistenceMode#DIRECT}, {@link io.indexgate.testing.PersistenceMode#ATOMIC_NO_DIR_SYNC},
+ * {@link io.indexgate.testing.PersistenceMode#ATOMIC_NO_FILE_SYNC},
+ * {@link io.indexgate.testing.PersistenceMode#ATOMIC_FORCE_AFTER_RENAME}) exist so that the gate can show it catches
+ * exactly these; no option or property of the store selects them.
  *
  * <h2>Envelope format</h2>
  * The one description of an index file; {@link io.indexgate.persist.EnvelopeHeader},

@@ -6,7 +6,6 @@ import io.indexgate.engine.EngineOptions;
 import io.indexgate.engine.Engines;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.persist.AtomicIndexWriter;
-import io.indexgate.persist.PersistenceMode;
 import io.indexgate.persist.StaleTemps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +53,6 @@ public final class SQLiteVectorStore implements AutoCloseable {
     private final Path dataDirectory;
     private final Path indexDirectory;
     private final StoreOptions options;
-    private final PersistenceMode persistenceMode;
     private final Database database;
     /** The owner lock; null for a read-only store, which owns nothing. */
     private final DataDirectoryLock ownerLock;
@@ -67,7 +65,6 @@ public final class SQLiteVectorStore implements AutoCloseable {
         this.dataDirectory = dataDirectory;
         this.indexDirectory = indexDirectory;
         this.options = options;
-        this.persistenceMode = PersistenceMode.resolve(options.persistenceMode());
         this.database = database;
         this.ownerLock = ownerLock;
         this.ownerAtOpen = ownerAtOpen;
@@ -200,11 +197,6 @@ public final class SQLiteVectorStore implements AutoCloseable {
      */
     public Optional<String> ownerAtOpen() {
         return Optional.ofNullable(ownerAtOpen);
-    }
-
-    /** The persistence mode in force (the configured one unless the system property overrides it). */
-    public PersistenceMode persistenceMode() {
-        return persistenceMode;
     }
 
     /**
@@ -381,8 +373,7 @@ public final class SQLiteVectorStore implements AutoCloseable {
     }
 
     private VectorCollection openRow(CollectionRow row) throws SQLException {
-        EngineOptions engineOptions = EngineOptions.of(row.config().dimensions(), row.config().metric(),
-                persistenceMode);
+        EngineOptions engineOptions = EngineOptions.of(row.config().dimensions(), row.config().metric());
         VectorCollection collection = VectorCollection.open(database, row.id(), row.namespace(), row.name(),
                 row.config(), indexPath(row), Engines.create(row.config().engine(), engineOptions),
                 options.saveThreshold(), row.indexSaved(), isReadOnly());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.engine.exact.ExactVectorSearchEngine;
 import io.indexgate.persist.CorruptIndexException;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import io.indexgate.testing.ClusteredVectors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ public abstract class EngineContractTest {
     protected abstract VectorSearchEngine create(EngineOptions options);
 
     protected VectorSearchEngine create(int dimensions, SimilarityMetric metric) {
-        return create(EngineOptions.of(dimensions, metric, PersistenceMode.ATOMIC));
+        return create(EngineOptions.of(dimensions, metric));
     }
 
     private static long[] keys(long from, int count) {
@@ -186,7 +186,7 @@ public abstract class EngineContractTest {
     void loadOfAMismatchedOrCorruptFileFailsAndKeepsTheContents() throws IOException {
         Path exactFile = directory.resolve("exact.index");
         try (VectorSearchEngine other = new ExactVectorSearchEngine(
-                EngineOptions.of(4, SimilarityMetric.DOT, PersistenceMode.ATOMIC))) {
+                EngineOptions.of(4, SimilarityMetric.DOT))) {
             other.add(new long[] {1}, new float[][] {{1, 2, 3, 4}});
             other.save(exactFile);
         }
@@ -218,7 +218,7 @@ public abstract class EngineContractTest {
         float[][] queries = ClusteredVectors.generate(43, 200, dimensions);
         try (VectorSearchEngine engine = create(dimensions, SimilarityMetric.COSINE);
              VectorSearchEngine exact = new ExactVectorSearchEngine(
-                     EngineOptions.of(dimensions, SimilarityMetric.COSINE, PersistenceMode.ATOMIC))) {
+                     EngineOptions.of(dimensions, SimilarityMetric.COSINE))) {
             engine.add(keys(0, count), vectors);
             exact.add(keys(0, count), vectors);
             List<List<SearchMatch>> found = engine.search(queries, 10, null);
@@ -315,7 +315,7 @@ public abstract class EngineContractTest {
     void everyLiveKeyStaysReachableUnderRemovalChurnAcrossSaveAndLoad() throws IOException {
         java.util.Random random = new java.util.Random(1249);
         Path file = directory.resolve("churn.index");
-        EngineOptions options = EngineOptions.of(8, SimilarityMetric.COSINE, PersistenceMode.ATOMIC);
+        EngineOptions options = EngineOptions.of(8, SimilarityMetric.COSINE);
         for (int trial = 0; trial < 20; trial++) {
             VectorSearchEngine engine = create(options);
             try {

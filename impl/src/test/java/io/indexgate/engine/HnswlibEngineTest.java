@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.engine.hnswlib.HnswlibVectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -28,8 +28,7 @@ class HnswlibEngineTest extends EngineContractTest {
     @Test
     void aFileWithHnswlibCoreDeletedNodesStillLoads() throws IOException, URISyntaxException {
         Path legacy = Path.of(getClass().getResource("/fixtures/hnswlib-2026-11-24-deleted-nodes.index").toURI());
-        try (VectorSearchEngine engine = create(EngineOptions.of(4, SimilarityMetric.COSINE,
-                PersistenceMode.ATOMIC))) {
+        try (VectorSearchEngine engine = create(EngineOptions.of(4, SimilarityMetric.COSINE))) {
             engine.load(legacy);
             long[] expected = LongStream.range(0, 40).filter(k -> k != 3 && k != 7 && k != 11 && k != 30).toArray();
             assertArrayEquals(expected, engine.keys());

@@ -1,7 +1,7 @@
 package io.indexgate.engine;
 
 import io.indexgate.engine.usearch.USearchVectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import io.indexgate.testing.ClusteredVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public final class USearchLeakProbe {
         Path directory = Files.createTempDirectory(Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
                 : Path.of(System.getProperty("java.io.tmpdir")), "indexgate-leak");
         Path file = directory.resolve("leak.index");
-        EngineOptions options = EngineOptions.of(16, SimilarityMetric.COSINE, PersistenceMode.ATOMIC);
+        EngineOptions options = EngineOptions.of(16, SimilarityMetric.COSINE);
         float[][] vectors = ClusteredVectors.generate(1, hold ? 2000 : 10, 16);
         long[] keys = LongStream.range(0, vectors.length).toArray();
         List<VectorSearchEngine> held = new ArrayList<>();

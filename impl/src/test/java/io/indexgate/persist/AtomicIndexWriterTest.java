@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -40,7 +41,12 @@ class AtomicIndexWriterTest {
     @EnumSource(PersistenceMode.class)
     void savedFileReadsBackVerifiedInEveryMode(PersistenceMode mode) throws IOException {
         ByteBuffer payload = payload(24 * 100, 1);
-        AtomicIndexWriter.write(target, framed(payload), mode);
+        PersistenceMode.install(mode);
+        try {
+            AtomicIndexWriter.write(target, framed(payload));
+        } finally {
+            PersistenceMode.install(PersistenceMode.ATOMIC);
+        }
 
         VerifiedIndex read = IndexFileReader.read(target, EXPECTED);
         assertArrayEquals(remaining(payload), remaining(read.payload()));
@@ -50,9 +56,9 @@ class AtomicIndexWriterTest {
 
     @Test
     void secondSaveReplacesTheFirstWhole() throws IOException {
-        AtomicIndexWriter.write(target, framed(payload(24 * 1000, 1)), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(target, framed(payload(24 * 1000, 1)));
         ByteBuffer second = payload(24 * 10, 2);
-        AtomicIndexWriter.write(target, framed(second), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(target, framed(second));
 
         assertArrayEquals(bytesOf(framed(second)), Files.readAllBytes(target));
     }
@@ -60,7 +66,7 @@ class AtomicIndexWriterTest {
     @Test
     void contentLargerThanOneChunkIsWrittenWhole() throws IOException {
         ByteBuffer payload = payload(3 * AtomicIndexWriter.MAX_CHUNK_BYTES + 24 * 7, 3);
-        AtomicIndexWriter.write(target, framed(payload), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(target, framed(payload));
 
         assertArrayEquals(bytesOf(framed(payload)), Files.readAllBytes(target));
     }
@@ -69,14 +75,14 @@ class AtomicIndexWriterTest {
     void failedCreateOfTheTempNamesTheTargetAndLeavesNothing() {
         Path missingDirectory = directory.resolve("missing/ns.docs.exact.index");
         IndexSaveException failure = assertThrows(IndexSaveException.class,
-                () -> AtomicIndexWriter.write(missingDirectory, framed(payload(24, 1)), PersistenceMode.ATOMIC));
+                () -> AtomicIndexWriter.write(missingDirectory, framed(payload(24, 1))));
         assertEquals(SaveStep.CREATE_TEMP, failure.step());
         assertTrue(failure.getMessage().contains(missingDirectory.toString()), failure.getMessage());
     }
 
     @Test
     void staleTempsOfTheTargetAreClearedAndForeignFilesLeftAlone() throws IOException {
-        AtomicIndexWriter.write(target, framed(payload(24, 1)), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(target, framed(payload(24, 1)));
         Path stale = Files.write(directory.resolve("ns.docs.exact.index.0123456789abcdef.tmp"), new byte[] {1});
         Path otherTargetsTemp = Files.write(directory.resolve("ns.other.exact.index.0123456789abcdef.tmp"),
                 new byte[] {1});
@@ -100,7 +106,7 @@ class AtomicIndexWriterTest {
 
     @Test
     void fileOfAnotherEngineMetricOrDimensionIsRejectedByName() throws IOException {
-        AtomicIndexWriter.write(target, framed(payload(24, 1)), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(target, framed(payload(24, 1)));
 
         assertRejected(new ExpectedIndex("hnswlib", "cosine", 4), "engine 'exact', expected engine 'hnswlib'");
         assertRejected(new ExpectedIndex("exact", "dot", 4), "metric is 'cosine', expected 'dot'");

@@ -9,7 +9,7 @@ import io.indexgate.engine.EngineOptions;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.engine.exact.ExactVectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class ConsistencyCheckTest {
     private static final float[] C = {0, 0, 1, 0};
 
     private final VectorSearchEngine engine = new ExactVectorSearchEngine(
-            EngineOptions.of(4, SimilarityMetric.COSINE, PersistenceMode.ATOMIC));
+            EngineOptions.of(4, SimilarityMetric.COSINE));
 
     @Test
     void anEngineHoldingExactlyTheRecordsIsConsistent() {

@@ -7,7 +7,7 @@ import io.indexgate.engine.EngineOptions;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.engine.exact.ExactVectorSearchEngine;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ class ReplayTest {
     private static final float[] C = {0, 0, 1, 0};
 
     private final RecordingEngine recording = new RecordingEngine(new ExactVectorSearchEngine(
-            EngineOptions.of(4, SimilarityMetric.COSINE, PersistenceMode.ATOMIC)));
+            EngineOptions.of(4, SimilarityMetric.COSINE)));
     private final VectorSearchEngine engine = recording.engine;
 
     @Test

@@ -10,13 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.persist.CorruptIndexException;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -342,17 +345,40 @@ class SQLiteVectorStoreTest {
         }
     }
 
-    @Test
-    void persistenceModeCanBeOverriddenBySystemProperty() {
-        System.setProperty(PersistenceMode.SYSTEM_PROPERTY, "direct");
-        try (SQLiteVectorStore store = open(10)) {
-            assertEquals(PersistenceMode.DIRECT, store.persistenceMode());
-        } finally {
-            System.clearProperty(PersistenceMode.SYSTEM_PROPERTY);
+    /** The file key (device and inode on Linux) of the index after each of two saves. */
+    private List<Object> fileKeysOfTwoSaves() throws IOException {
+        List<Object> keys = new ArrayList<>();
+        try (SQLiteVectorStore store = open(1000)) {
+            VectorCollection docs = store.createCollection("ns", "keys-" + System.nanoTime(), CONFIG);
+            for (int i = 0; i < 2; i++) {
+                docs.upsert(List.of(record(i)));
+                docs.saveIndex();
+                keys.add(Files.readAttributes(docs.indexPath(), java.nio.file.attribute.BasicFileAttributes.class)
+                        .fileKey());
+            }
         }
-        try (SQLiteVectorStore store = SQLiteVectorStore.open(data,
-                StoreOptions.defaults().withPersistenceMode(PersistenceMode.ATOMIC_NO_DIR_SYNC))) {
-            assertEquals(PersistenceMode.ATOMIC_NO_DIR_SYNC, store.persistenceMode());
+        return keys;
+    }
+
+    @Test
+    void noSystemPropertyWeakensTheSaveOnlyAnInstalledNegativeControlDoes() throws IOException {
+        // The property that once overrode a production store's mode is gone: each save still renames a new file
+        // over the target (a new inode), never rewrites it in place.
+        System.setProperty("indexgate.persistence.mode", "direct");
+        try {
+            List<Object> keys = fileKeysOfTwoSaves();
+            assertNotNull(keys.get(0), "this file system reports file keys");
+            assertNotEquals(keys.get(0), keys.get(1), "the second save replaced the file");
+        } finally {
+            System.clearProperty("indexgate.persistence.mode");
+        }
+        // The negative control, installed explicitly, does rewrite in place: the same check sees it.
+        PersistenceMode.install(PersistenceMode.DIRECT);
+        try {
+            List<Object> keys = fileKeysOfTwoSaves();
+            assertEquals(keys.get(0), keys.get(1), "DIRECT writes over the target");
+        } finally {
+            PersistenceMode.install(PersistenceMode.ATOMIC);
         }
     }
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.persist.CorruptIndexException;
 import io.indexgate.persist.IndexSaveException;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import io.indexgate.persist.SaveStep;
 import io.indexgate.persist.StaleTemps;
 import java.io.IOException;
@@ -47,11 +47,13 @@ abstract class SaveFaultTest {
     @AfterEach
     void disarm() {
         FaultSwitch.disarm();
+        PersistenceMode.install(PersistenceMode.ATOMIC);
     }
 
     /** A store with one saved generation (records 0-9) and unsaved records 10-14 in the log. */
     private SQLiteVectorStore storeWithUnsavedChanges(PersistenceMode mode) throws IOException {
-        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, mode, null));
+        PersistenceMode.install(mode);
+        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
         VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
                 CONFIG.metric(), engine(), CONFIG.indexedProperties()));
         docs.upsert(IntStream.range(0, 10).mapToObj(StoreFixtures::record).toList());
@@ -136,7 +138,7 @@ abstract class SaveFaultTest {
             targetLocation = "AT ENTRY", condition = STRIKE,
             action = "throw new java.io.IOException(\"No space left on device\")")
     void aFailedFirstSaveCreatesNoTargetAndTheLogStillRecovers() throws IOException {
-        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, PersistenceMode.ATOMIC, null));
+        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
         VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
                 CONFIG.metric(), engine(), CONFIG.indexedProperties()));
         docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());

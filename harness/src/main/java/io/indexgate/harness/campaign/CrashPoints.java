@@ -4,7 +4,7 @@ import io.indexgate.harness.history.Event;
 import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.nemesis.Faults;
 import io.indexgate.persist.AtomicIndexWriter;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

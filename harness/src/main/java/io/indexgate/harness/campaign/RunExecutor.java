@@ -11,7 +11,7 @@ import io.indexgate.harness.powerloss.PowerLossModel;
 import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.store.SQLiteVectorStore;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.indexgate.harness.campaign;
 
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.util.Map;
 import java.util.Objects;
 

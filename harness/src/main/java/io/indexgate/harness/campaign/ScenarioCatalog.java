@@ -2,7 +2,7 @@ package io.indexgate.harness.campaign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.indexgate.harness.history.Histories;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;

@@ -1,7 +1,7 @@
 package io.indexgate.harness.campaign;
 
 import io.indexgate.harness.process.ChildLauncher;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@ import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.process.TempFiles;
 import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,7 +193,7 @@ public final class IndexgateCli {
             }
             if (!Engines.isAvailable(id)) {
                 Engines.create(id, io.indexgate.engine.EngineOptions.of(1,
-                        io.indexgate.engine.SimilarityMetric.DOT, PersistenceMode.ATOMIC));
+                        io.indexgate.engine.SimilarityMetric.DOT));
             }
         }
         return chosen;

@@ -3,7 +3,7 @@ package io.indexgate.harness.process;
 import io.indexgate.engine.NativeLibraryCache;
 import io.indexgate.harness.nemesis.Faults;
 import io.indexgate.harness.workload.WorkloadMain;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,7 +167,6 @@ public final class ChildLauncher {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx512m",
                 archive == null ? "-Xshare:auto" : "-XX:SharedArchiveFile=" + archive,
                 "-D" + CHILD_PROPERTY + "=true",
-                "-D" + PersistenceMode.SYSTEM_PROPERTY + "=" + spec.mode().cliName(),
                 "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
                 "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss().cliName(),
                 "-D" + WorkloadMain.INTRUDER_PROPERTY + "=" + spec.intruder(),
@@ -192,7 +191,7 @@ public final class ChildLauncher {
         }
         command.addAll(List.of("-cp", classPath, WorkloadMain.class.getName(),
                 spec.dataDirectory().toString(), spec.engine(), Long.toString(spec.seed()),
-                Integer.toString(spec.cycle()), Integer.toString(spec.operations())));
+                Integer.toString(spec.cycle()), Integer.toString(spec.operations()), spec.mode().cliName()));
         return command;
     }
 

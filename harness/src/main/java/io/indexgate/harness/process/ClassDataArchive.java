@@ -43,7 +43,7 @@ final class ClassDataArchive {
             Path log = archive.resolveSibling(archive.getFileName() + ".training.log");
             Process process = new ProcessBuilder(List.of(javaExecutable, "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + temp, "-cp", classPath,
-                    WorkloadMain.class.getName(), training.resolve("data").toString(), "hnswlib", "1", "0", "40"))
+                    WorkloadMain.class.getName(), training.resolve("data").toString(), "hnswlib", "1", "0", "40", "atomic"))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean made = process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0 && Files.exists(temp);
             process.destroyForcibly();

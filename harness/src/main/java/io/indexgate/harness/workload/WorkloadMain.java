@@ -7,7 +7,7 @@ import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.history.RecoveryReport;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import io.indexgate.persist.StaleTemps;
 import io.indexgate.store.CollectionConfig;
 import io.indexgate.store.DataDirectoryInUseException;
@@ -45,9 +45,9 @@ import java.util.function.Consumer;
  * it found, then runs the seeded workload, announcing each operation before it acts and its outcome after, and shuts
  * down cleanly unless a fault stops it first.
  *
- * <p>Arguments: {@code <data dir> <engine> <seed> <cycle> <operations>}. The persistence mode comes from the system
- * property {@value PersistenceMode#SYSTEM_PROPERTY}. Protocol lines go to standard output, flushed one by one
- * (see {@link Histories}); exit status 0 after a clean shutdown, 3 if the store could not be opened.
+ * <p>Arguments: {@code <data dir> <engine> <seed> <cycle> <operations> <mode>}; the mode ({@code atomic}, or a
+ * negative control of {@link PersistenceMode}) is installed for the whole JVM before anything else. Protocol lines
+ * go to standard output, flushed one by one (see {@link Histories}); the exit status is a {@link ChildExit}.
  */
 public final class WorkloadMain {
 
@@ -73,10 +73,13 @@ public final class WorkloadMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: WorkloadMain <data dir> <engine> <seed> <cycle> <operations>");
+        if (args.length != 6) {
+            System.err.println("usage: WorkloadMain <data dir> <engine> <seed> <cycle> <operations> <mode>");
             System.exit(ChildExit.USAGE.status());
         }
+        // The harness hands a negative control its weakened save protocol here, as an argument of this program;
+        // nothing a production JVM reads (no option, no property) can weaken a save.
+        PersistenceMode.install(PersistenceMode.parse(args[5]));
         Path dataDirectory = Path.of(args[0]);
         String engine = args[1];
         long seed = Long.parseLong(args[2]);
@@ -199,7 +202,7 @@ public final class WorkloadMain {
         SQLiteVectorStore store = null;
         try {
             store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory));
+                    new StoreOptions(SAVE_THRESHOLD, indexDirectory));
             VectorCollection collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
             return new Recovery(store, collection, report(collection, indexPath, engine, tempsBefore));
         } catch (RuntimeException e) {
@@ -292,7 +295,7 @@ public final class WorkloadMain {
             // A second opener never journals: the owner's journal is the one that counts.
             PowerLossModel model = model().simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE;
             store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, PersistenceMode.ATOMIC, indexDirectory(dataDirectory, model)));
+                    new StoreOptions(SAVE_THRESHOLD, indexDirectory(dataDirectory, model)));
         } catch (DataDirectoryInUseException e) {
             sink.accept(new Event.Intrusion(cycle, true, e.getMessage(), null));
             return ChildExit.CLEAN.status();
@@ -404,7 +407,7 @@ public final class WorkloadMain {
         }
         CollectionConfig config = config(engine);
         try (VectorSearchEngine reader = Engines.create(engine,
-                EngineOptions.of(config.dimensions(), config.metric(), PersistenceMode.ATOMIC))) {
+                EngineOptions.of(config.dimensions(), config.metric()))) {
             reader.load(indexPath);
             return Fingerprints.contents(reader);
         } catch (NoSuchFileException e) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.persist.AtomicIndexWriter;
-import io.indexgate.persist.PersistenceMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,7 +40,7 @@ class CrashStatesTest {
         PowerLossFileSystem fileSystem = PowerLossFileSystem.open(durable(), PowerLossModel.REORDER);
         Path directory = Files.createDirectories(fileSystem.getPath("/indexes"));
         AtomicIndexWriter.forceDirectory(directory.getParent());
-        AtomicIndexWriter.write(directory.resolve("x.index"), List.of(ByteBuffer.wrap(old)), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(directory.resolve("x.index"), List.of(ByteBuffer.wrap(old)));
         return fileSystem;
     }
 

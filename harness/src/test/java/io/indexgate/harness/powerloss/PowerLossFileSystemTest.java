@@ -13,7 +13,7 @@ import io.indexgate.persist.EnvelopeHeader;
 import io.indexgate.persist.ExpectedIndex;
 import io.indexgate.persist.IndexEnvelope;
 import io.indexgate.persist.IndexFileReader;
-import io.indexgate.persist.PersistenceMode;
+import io.indexgate.testing.PersistenceMode;
 import io.indexgate.store.CollectionConfig;
 import io.indexgate.store.IndexLoadError;
 import io.indexgate.store.SQLiteVectorStore;
@@ -136,16 +136,23 @@ class PowerLossFileSystemTest {
     void theAtomicProtocolSurvivesACutAndTheWeakerModesDoNot() throws IOException {
         PowerLossFileSystem fileSystem = PowerLossFileSystem.open(durable);
         Path target = directory(fileSystem).resolve("x.index");
-        AtomicIndexWriter.write(target, envelope(1), PersistenceMode.ATOMIC);
+        AtomicIndexWriter.write(target, envelope(1));
         fileSystem = cut(fileSystem);
         assertEquals(1, readBack(fileSystem.getPath("/indexes/x.index")));
 
-        AtomicIndexWriter.write(fileSystem.getPath("/indexes/x.index"), envelope(2), PersistenceMode.ATOMIC_NO_DIR_SYNC);
-        fileSystem = cut(fileSystem);
-        assertEquals(1, readBack(fileSystem.getPath("/indexes/x.index")), "without the directory force: the old file");
+        try {
+            PersistenceMode.install(PersistenceMode.ATOMIC_NO_DIR_SYNC);
+            AtomicIndexWriter.write(fileSystem.getPath("/indexes/x.index"), envelope(2));
+            fileSystem = cut(fileSystem);
+            assertEquals(1, readBack(fileSystem.getPath("/indexes/x.index")),
+                    "without the directory force: the old file");
 
-        AtomicIndexWriter.write(fileSystem.getPath("/indexes/x.index"), envelope(3), PersistenceMode.ATOMIC_NO_FILE_SYNC);
-        fileSystem = cut(fileSystem);
+            PersistenceMode.install(PersistenceMode.ATOMIC_NO_FILE_SYNC);
+            AtomicIndexWriter.write(fileSystem.getPath("/indexes/x.index"), envelope(3));
+            fileSystem = cut(fileSystem);
+        } finally {
+            PersistenceMode.install(PersistenceMode.ATOMIC);
+        }
         Path garbage = fileSystem.getPath("/indexes/x.index");
         assertThrows(io.indexgate.persist.CorruptIndexException.class, () -> readBack(garbage),
                 "without the file force: a durable name over bytes that never reached the disk");
@@ -157,18 +164,23 @@ class PowerLossFileSystemTest {
         for (PersistenceMode mode : List.of(PersistenceMode.ATOMIC, PersistenceMode.ATOMIC_NO_DIR_SYNC)) {
             Path data = durable.resolve(mode.cliName());
             PowerLossFileSystem fileSystem = PowerLossFileSystem.open(data.resolve("durable"));
-            SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, mode,
+            SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000,
                     fileSystem.getPath("/indexes")));
-            VectorCollection docs = store.createCollection("ns", "docs", config);
-            docs.upsert(List.of(VectorRecord.of(new UUID(1, 1), new float[] {1, 0})));
-            docs.saveIndex();
-            docs.upsert(List.of(VectorRecord.of(new UUID(1, 2), new float[] {0, 1})));
-            docs.saveIndex();
+            PersistenceMode.install(mode);
+            try {
+                VectorCollection docs = store.createCollection("ns", "docs", config);
+                docs.upsert(List.of(VectorRecord.of(new UUID(1, 1), new float[] {1, 0})));
+                docs.saveIndex();
+                docs.upsert(List.of(VectorRecord.of(new UUID(1, 2), new float[] {0, 1})));
+                docs.saveIndex();
+            } finally {
+                PersistenceMode.install(PersistenceMode.ATOMIC);
+            }
             fileSystem.close(); // the cut: SQLite's committed state survives, the index directory only as forced
             store.abandon();
 
             PowerLossFileSystem after = PowerLossFileSystem.open(data.resolve("durable"));
-            try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data, new StoreOptions(1000, mode,
+            try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data, new StoreOptions(1000,
                     after.getPath("/indexes")))) {
                 if (mode == PersistenceMode.ATOMIC) {
                     assertEquals(2, reopened.openCollection("ns", "docs").status().engineSize());

@@ -1,16 +1,16 @@
-package io.indexgate.persist;
+package io.indexgate.testing;
 
 import java.util.Locale;
 
 /**
- * How an index file is written. {@link #ATOMIC} is the reference protocol and the only mode for production use; the
- * others exist so that the fault-injection harness can show that it catches weaker protocols (negative controls).
- *
- * <p>A store chooses its mode in its configuration; the system property {@value #SYSTEM_PROPERTY} overrides that
- * choice so that a forked JVM can be started in a given mode.
+ * How index files are written in this JVM. {@link #ATOMIC} is the reference protocol and the only one production
+ * code ever uses: no store or engine option, configuration or system property selects another. The weakened modes
+ * exist only as negative controls, so that the fault-injection harness and the tests can show that the gate catches
+ * weaker protocols; a test or the harness's child JVM installs one for the whole JVM with {@link #install}, and
+ * {@link io.indexgate.persist.AtomicIndexWriter} reads {@link #installed()} on every save.
  */
 public enum PersistenceMode {
-    /** Temp file, fsync, atomic rename, directory fsync: see {@link AtomicIndexWriter}. The default. */
+    /** Temp file, fsync, atomic rename, directory fsync: see {@link io.indexgate.persist.AtomicIndexWriter}. */
     ATOMIC("atomic"),
     /** Test only: {@link #ATOMIC} without the directory fsync, so the rename may be lost on power loss. */
     ATOMIC_NO_DIR_SYNC("atomic-no-dir-sync"),
@@ -26,8 +26,8 @@ public enum PersistenceMode {
     /** Test only: truncate and write the target in place, the behaviour before the fix; a crash tears the file. */
     DIRECT("direct");
 
-    /** The system property that overrides the configured mode, with a value such as {@code atomic-no-dir-sync}. */
-    public static final String SYSTEM_PROPERTY = "indexgate.persistence.mode";
+    /** The mode of every save of this JVM; {@link #ATOMIC} unless a negative control installed another. */
+    private static volatile PersistenceMode installed = ATOMIC;
 
     private final String cliName;
 
@@ -35,7 +35,7 @@ public enum PersistenceMode {
         this.cliName = cliName;
     }
 
-    /** The lower-case, hyphenated name used on command lines and in the system property. */
+    /** The lower-case, hyphenated name used on command lines. */
     public String cliName() {
         return cliName;
     }
@@ -57,22 +57,27 @@ public enum PersistenceMode {
                 ", ", java.util.Arrays.stream(values()).map(PersistenceMode::cliName).toList()));
     }
 
-    /** The mode in force: the system property {@value #SYSTEM_PROPERTY} if it is set, else {@code configured}. */
-    public static PersistenceMode resolve(PersistenceMode configured) {
-        String override = System.getProperty(SYSTEM_PROPERTY);
-        if (override == null || override.isBlank()) {
-            return configured;
-        }
-        return parse(override);
+    /**
+     * Makes every save of this JVM use {@code mode}, until another is installed: for a negative control (a test, or
+     * the harness's child JVM, which gets its mode as a program argument). Installing {@link #ATOMIC} restores the
+     * reference.
+     */
+    public static void install(PersistenceMode mode) {
+        installed = java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /** The mode every save of this JVM uses now. */
+    public static PersistenceMode installed() {
+        return installed;
     }
 
     /** Whether the temp is forced before the rename. */
-    boolean syncsFile() {
+    public boolean forcesFileBeforeRename() {
         return this == ATOMIC || this == ATOMIC_NO_DIR_SYNC || this == DIRECT;
     }
 
     /** Whether the directory is forced after the rename. */
-    boolean syncsDirectory() {
+    public boolean forcesDirectory() {
         return this == ATOMIC || this == ATOMIC_NO_FILE_SYNC || this == ATOMIC_FORCE_AFTER_RENAME;
     }
 }

@@ -114,7 +114,7 @@ public class RecoveryBenchmark {
     @Benchmark
     public long recover() {
         store = SQLiteVectorStore.open(work, StoreOptions.defaults().withSaveThreshold(Integer.MAX_VALUE));
-        return store.openCollection(NAMESPACE, COLLECTION).engine().size();
+        return store.openCollection(NAMESPACE, COLLECTION).inspect().engineSize();
     }
 
     @TearDown(Level.Invocation)

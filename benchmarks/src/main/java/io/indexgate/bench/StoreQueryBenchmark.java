@@ -60,6 +60,7 @@ public class StoreQueryBenchmark {
 
     private SQLiteVectorStore store;
     private VectorCollection collection;
+    private io.indexgate.store.CollectionInspection inspection;
     private float[][] queries;
     private int next;
     private final PropertyFilter filter = new PropertyFilter.Comparison("category", PropertyFilter.Operator.EQ, 3L);
@@ -84,6 +85,7 @@ public class StoreQueryBenchmark {
         }
         store = SQLiteVectorStore.open(saved);
         collection = store.openCollection("bench", "docs");
+        inspection = collection.inspect();
         queries = Dataset.of(size, dims).queries();
     }
 
@@ -92,7 +94,7 @@ public class StoreQueryBenchmark {
         float[] query = queries[next];
         next = next + 1 == queries.length ? 0 : next + 1;
         return switch (path) {
-            case "engine" -> collection.engine().search(new float[][] {query}, 10, null);
+            case "engine" -> inspection.engineSearch(new float[][] {query}, 10);
             case "store" -> collection.query(VectorQuery.nearest(query, 10));
             case "storeFiltered" -> collection.query(VectorQuery.nearest(query, 10).withFilter(filter));
             default -> throw new IllegalArgumentException("unknown path " + path

@@ -358,11 +358,8 @@ public final class VectorCollection {
         }
     }
 
-    /**
-     * Every record, in row order, with the engine key it is stored under. For the harness's checks and for
-     * {@code inspect}; reads the whole table.
-     */
-    public List<StoredRecord> allRecords() {
+    /** Every record, in row order, with the engine key it is stored under; reads the whole table. */
+    List<StoredRecord> allRecords() {
         ensureOpen();
         try {
             return database.read(records::all).stream()
@@ -391,9 +388,18 @@ public final class VectorCollection {
         }
     }
 
-    /** The engine that serves this collection's searches; for consistency checks and benchmarks. */
-    public VectorSearchEngine engine() {
+    /** The engine that serves this collection's searches (tests in this package reach into it). */
+    VectorSearchEngine engine() {
         return engine;
+    }
+
+    /**
+     * A read-only look at both sides of this collection, SQLite's records and the engine's contents, for tools that
+     * check the store (the harness, {@code inspect}, benchmarks); see {@link CollectionInspection}.
+     */
+    public CollectionInspection inspect() {
+        ensureOpen();
+        return new CollectionInspection(this, engine);
     }
 
     /** The collection's state now. */

@@ -1,6 +1,7 @@
 package io.indexgate.harness.workload;
 
 import io.indexgate.engine.VectorSearchEngine;
+import io.indexgate.store.CollectionInspection;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +32,16 @@ public final class Fingerprints {
     /** The fingerprint of an engine's contents: 32 hex digits of SHA-256 over its keys and vectors in key order. */
     public static String contents(VectorSearchEngine engine) {
         long[] keys = engine.keys();
-        Map<Long, float[]> vectors = engine.getVectors(keys);
+        return contents(keys, engine.getVectors(keys));
+    }
+
+    /** The fingerprint of a live collection's engine, as {@link #contents(VectorSearchEngine)}. */
+    public static String contents(CollectionInspection collection) {
+        long[] keys = collection.engineKeys();
+        return contents(keys, collection.engineVectors(keys));
+    }
+
+    private static String contents(long[] keys, Map<Long, float[]> vectors) {
         MessageDigest digest = sha256();
         ByteBuffer key = ByteBuffer.allocate(Long.BYTES);
         for (long k : keys) {

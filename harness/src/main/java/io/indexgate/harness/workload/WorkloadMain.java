@@ -181,7 +181,7 @@ public final class WorkloadMain {
         }
         long closeOp = firstOp + operations;
         sink.accept(new Event.Invoke(cycle, closeOp, Event.Function.SAVE, null,
-                Fingerprints.contents(collection.engine()), null));
+                Fingerprints.contents(collection.inspect()), null));
         try {
             store.close();
             sink.accept(new Event.Ok(cycle, closeOp, null));
@@ -333,7 +333,7 @@ public final class WorkloadMain {
                 }
             }
             case DELETE -> operation.uuids().forEach(uuid -> writes.add(new Event.Write(uuid.toString(), null)));
-            case SAVE -> fingerprint = Fingerprints.contents(collection.engine());
+            case SAVE -> fingerprint = Fingerprints.contents(collection.inspect());
             default -> {
             }
         }
@@ -382,7 +382,7 @@ public final class WorkloadMain {
     /** Everything the checker needs to know about the recovered store. */
     static RecoveryReport report(VectorCollection collection, Path indexPath, String engine, List<String> tempsBefore) {
         Map<String, String> records = new TreeMap<>();
-        for (StoredRecord row : collection.allRecords()) {
+        for (StoredRecord row : collection.inspect().records()) {
             records.put(row.record().uuid().toString(), Fingerprints.vector(row.record().vector()));
         }
         List<String> notFound;

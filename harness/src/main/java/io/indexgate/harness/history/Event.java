@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +41,28 @@ public sealed interface Event {
     /** When the parent recorded the event, milliseconds since the run started; null until then. */
     Long timeMillis();
 
-    /** This event with {@code cycle} and {@code timeMillis}. */
-    Event stamped(int cycle, Long timeMillis);
+    /**
+     * This event with {@code cycle} and {@code timeMillis}: the same record with those two components replaced
+     * (through its canonical constructor, so that no kind of event needs code of its own for it).
+     */
+    default Event stamped(int cycle, Long timeMillis) {
+        RecordComponent[] components = getClass().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = switch (components[i].getName()) {
+                    case "cycle" -> cycle;
+                    case "timeMillis" -> timeMillis;
+                    default -> components[i].getAccessor().invoke(this);
+                };
+            }
+            return (Event) getClass().getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot copy the event " + this, e);
+        }
+    }
 
     /** This event stamped with the parent's clock. */
     default Event at(long millis) {
@@ -122,47 +143,26 @@ public sealed interface Event {
         public Invoke {
             writes = writes == null ? null : List.copyOf(writes);
         }
-
-        @Override
-        public Invoke stamped(int cycle, Long timeMillis) {
-            return new Invoke(cycle, op, function, writes, fingerprint, timeMillis);
-        }
     }
 
     /** The operation {@code op} completed. */
     @JsonTypeName("ok")
     record Ok(int cycle, long op, Long timeMillis) implements Event {
-        @Override
-        public Ok stamped(int cycle, Long timeMillis) {
-            return new Ok(cycle, op, timeMillis);
-        }
     }
 
     /** The operation {@code op} failed with {@code error}; it may or may not have taken effect. */
     @JsonTypeName("fail")
     record Fail(int cycle, long op, String error, Long timeMillis) implements Event {
-        @Override
-        public Fail stamped(int cycle, Long timeMillis) {
-            return new Fail(cycle, op, error, timeMillis);
-        }
     }
 
     /** A fault rule struck in the child (it is about to throw or halt). */
     @JsonTypeName("fault")
     record Fault(int cycle, String detail, Long timeMillis) implements Event {
-        @Override
-        public Fault stamped(int cycle, Long timeMillis) {
-            return new Fault(cycle, detail, timeMillis);
-        }
     }
 
     /** What a restarted child found when it opened the store. */
     @JsonTypeName("recovered")
     record Recovered(int cycle, RecoveryReport recovery, Long timeMillis) implements Event {
-        @Override
-        public Recovered stamped(int cycle, Long timeMillis) {
-            return new Recovered(cycle, recovery, timeMillis);
-        }
     }
 
     /**
@@ -172,46 +172,26 @@ public sealed interface Event {
      */
     @JsonTypeName("crash-state")
     record CrashState(int cycle, String state, RecoveryReport recovery, Long timeMillis) implements Event {
-        @Override
-        public CrashState stamped(int cycle, Long timeMillis) {
-            return new CrashState(cycle, state, recovery, timeMillis);
-        }
     }
 
     /** The parent started the cycle's child. */
     @JsonTypeName("start")
     record Start(int cycle, String detail, Long timeMillis) implements Event {
-        @Override
-        public Start stamped(int cycle, Long timeMillis) {
-            return new Start(cycle, detail, timeMillis);
-        }
     }
 
     /** The parent killed the child (SIGKILL). */
     @JsonTypeName("kill")
     record Kill(int cycle, String detail, Long timeMillis) implements Event {
-        @Override
-        public Kill stamped(int cycle, Long timeMillis) {
-            return new Kill(cycle, detail, timeMillis);
-        }
     }
 
     /** The child exited with {@code status}. */
     @JsonTypeName("exit")
     record Exit(int cycle, int status, Long timeMillis) implements Event {
-        @Override
-        public Exit stamped(int cycle, Long timeMillis) {
-            return new Exit(cycle, status, timeMillis);
-        }
     }
 
     /** A second process tried to open the data directory of a live owner: refused, or (a violation) not. */
     @JsonTypeName("intrusion")
     record Intrusion(int cycle, boolean refused, String detail, Long timeMillis) implements Event {
-        @Override
-        public Intrusion stamped(int cycle, Long timeMillis) {
-            return new Intrusion(cycle, refused, detail, timeMillis);
-        }
     }
 
     /** Which file a {@link Rot} damaged. */
@@ -232,10 +212,6 @@ public sealed interface Event {
     /** The parent damaged a file at rest between cycles. */
     @JsonTypeName("rot")
     record Rot(int cycle, RotTarget target, String detail, Long timeMillis) implements Event {
-        @Override
-        public Rot stamped(int cycle, Long timeMillis) {
-            return new Rot(cycle, target, detail, timeMillis);
-        }
     }
 
     /** What a {@link Probe} found. */
@@ -259,10 +235,6 @@ public sealed interface Event {
     /** The child found its live engine inconsistent with SQLite when it probed after a write or save. */
     @JsonTypeName("probe")
     record Probe(int cycle, ProbeFinding finding, String detail, Long timeMillis) implements Event {
-        @Override
-        public Probe stamped(int cycle, Long timeMillis) {
-            return new Probe(cycle, finding, detail, timeMillis);
-        }
     }
 
     /**
@@ -271,18 +243,10 @@ public sealed interface Event {
      */
     @JsonTypeName("settled")
     record Settled(int cycle, String state, Long timeMillis) implements Event {
-        @Override
-        public Settled stamped(int cycle, Long timeMillis) {
-            return new Settled(cycle, state, timeMillis);
-        }
     }
 
     /** The crash-point tracer saw {@code method} make the file-system {@code call}. Nothing for the checker. */
     @JsonTypeName("trace")
     record Trace(int cycle, String method, String call, Long timeMillis) implements Event {
-        @Override
-        public Trace stamped(int cycle, Long timeMillis) {
-            return new Trace(cycle, method, call, timeMillis);
-        }
     }
 }

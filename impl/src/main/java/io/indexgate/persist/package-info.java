@@ -16,7 +16,8 @@
  *       a copy.</li>
  *   <li>Open the parent directory and {@code force(true)} it. Only now is the new index durable.</li>
  *   <li>Only after step 6 does the store commit in SQLite: delete the applied pending operations, set
- *       {@code index_saved = true} ({@code io.indexgate.store.VectorCollection}).</li>
+ *       {@code index_saved = true} ({@code io.indexgate.store.PendingLog#commitSave}, called by
+ *       {@code VectorCollection} after the engine's save returned).</li>
  * </ol>
  * On a failure in steps 2 to 5 the temp is deleted (best effort) and the previous target is untouched; the
  * {@link io.indexgate.persist.IndexSaveException} names the path and the {@link io.indexgate.persist.SaveStep}. A

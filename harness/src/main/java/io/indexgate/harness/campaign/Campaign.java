@@ -29,12 +29,7 @@ public final class Campaign {
             if (index++ % spec.shardCount() != spec.shardIndex() - 1) {
                 continue;
             }
-            Scenario scenario = target.scenario();
-            runs.add(new RunExecutor.RunSpec(scenario, target.engine(), spec.mode(), spec.seed(),
-                    scenario.isKill() ? spec.kills() : Math.max(spec.cycles(), scenario.minCycles()),
-                    scenario.isChurn() ? scenario.operations() : spec.operations(), 1500,
-                    spec.withRules(), spec.workDir().resolve(scenario.name() + "-" + target.engine()),
-                    spec.powerLoss()));
+            runs.add(RunExecutor.RunSpec.of(spec, target));
         }
         return runs;
     }

@@ -58,6 +58,23 @@ public final class RunExecutor {
     public record RunSpec(Scenario scenario, String engine, PersistenceMode mode, long seed, int cycles,
                           int operations, int killWindowMs, List<Path> extraRules, Path runDirectory,
                           io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
+    
+        /** How long after a kill scenario's child starts the kill may come: [0, this) milliseconds. */
+        static final int KILL_WINDOW_MS = 1500;
+
+        /**
+         * The run of {@code target} in {@code campaign}: its cycles (the campaign's kills for a kill scenario, else
+         * its fault cycles, at least what the scenario needs), its operations per cycle (a churn scenario's own),
+         * and a run directory named after the scenario and engine in the campaign's work directory.
+         */
+        public static RunSpec of(CampaignSpec campaign, CampaignSpec.Target target) {
+            Scenario scenario = target.scenario();
+            return new RunSpec(scenario, target.engine(), campaign.mode(), campaign.seed(),
+                    scenario.isKill() ? campaign.kills() : Math.max(campaign.cycles(), scenario.minCycles()),
+                    scenario.isChurn() ? scenario.operations() : campaign.operations(), KILL_WINDOW_MS,
+                    campaign.withRules(), campaign.workDir().resolve(scenario.name() + "-" + target.engine()),
+                    campaign.powerLoss());
+        }
     }
 
     public RunResult execute(RunSpec spec) {

@@ -17,7 +17,11 @@ public final class Reports {
     }
 
     public static void printTable(CampaignResult result, PrintStream out) {
-        String format = "%-34s %-8s %-19s %6s %8s %5s %-13s %-9s%n";
+        int scenarioWidth = Math.max("scenario".length(),
+                result.runs().stream().mapToInt(run -> run.scenario().length()).max().orElse(0));
+        int modeWidth = Math.max("mode".length(),
+                result.runs().stream().mapToInt(run -> run.mode().length()).max().orElse(0));
+        String format = "%-" + scenarioWidth + "s %-8s %-" + modeWidth + "s %6s %8s %5s %-13s %-9s%n";
         out.printf(format, "scenario", "engine", "mode", "faults", "restarts", "ops", "verdict", "expected");
         for (RunResult run : result.runs()) {
             out.printf(format, run.scenario(), run.engine(), run.mode(), run.faults(), run.restarts(),
@@ -52,10 +56,45 @@ public final class Reports {
                 result.millis() / 1000.0, result.cyclesPerMinute(), result.millisPerCycle(), result.seed());
     }
 
+    /**
+     * The campaign's verdict in one line that a person and a log grep both read, starting with the verdict word:
+     * {@code VALID: 34 of 34 runs as expected (crash-point coverage 46 of 46)}, or {@code INVALID: 2 runs with
+     * violations: a on hnswlib, b on usearch}, or {@code HARNESS ERROR: ...}; a campaign whose runs are not all as
+     * their scenarios expect says so.
+     */
+    public static String verdictLine(CampaignResult result) {
+        int runs = result.runs().size();
+        long asExpected = result.runs().stream().filter(RunResult::asExpected).count();
+        int exercised = 0;
+        int enumerated = 0;
+        for (CampaignResult.Coverage coverage : result.coverage().values()) {
+            exercised += coverage.exercised();
+            enumerated += coverage.enumerated();
+        }
+        String expected = asExpected + " of " + runs + " runs as expected"
+                + (enumerated > 0 ? " (crash-point coverage " + exercised + " of " + enumerated + ")" : "");
+        return switch (result.verdict()) {
+            case VALID -> "VALID: " + expected;
+            case VIOLATION -> "INVALID: " + names(result, run -> !run.violations().isEmpty()) + " with violations; "
+                    + expected;
+            default -> "HARNESS ERROR: " + names(result, run -> run.harnessError() != null)
+                    + " could not be decided; " + expected;
+        };
+    }
+
+    private static String names(CampaignResult result, java.util.function.Predicate<RunResult> which) {
+        java.util.List<String> named = result.runs().stream().filter(which)
+                .map(run -> run.scenario() + " on " + run.engine()).toList();
+        String list = String.join(", ", named.subList(0, Math.min(5, named.size())))
+                + (named.size() > 5 ? " and " + (named.size() - 5) + " more" : "");
+        return named.size() + (named.size() == 1 ? " run (" : " runs (") + list + ")";
+    }
+
     public static void write(CampaignResult result, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
         ObjectNode verdict = Histories.json().createObjectNode();
         verdict.put("verdict", result.verdict().verdict());
+        verdict.put("summary", verdictLine(result));
         verdict.put("seed", result.seed());
         verdict.put("mode", result.mode());
         verdict.put("millis", result.millis());

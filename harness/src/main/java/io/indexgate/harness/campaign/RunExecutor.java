@@ -59,6 +59,43 @@ public final class RunExecutor {
                           int operations, int killWindowMs, List<Path> extraRules, Path runDirectory,
                           io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
     
+        /**
+         * The {@code indexgate run} command line that runs this run again, alone, with everything that shapes it:
+         * the scenario (a user's rule file by its absolute path), engine, mode, seed, its cycles ({@code --kills} for
+         * a kill scenario), operations per child, every {@code --with-rule} file by absolute path, the power-loss
+         * model and a non-default crash-state limit. The same seed draws the same workload, strike occurrences and
+         * kill moments; only where a SIGKILL lands in the child's progress depends on timing.
+         */
+        public String replayCommand() {
+            List<String> words = new ArrayList<>(List.of("java", "-jar", "harness/target/indexgate.jar", "run"));
+            if (scenario.kind() == Scenario.Kind.CUSTOM) {
+                words.addAll(List.of("--rule", Path.of(scenario.strikes()).toAbsolutePath().toString()));
+            } else {
+                words.addAll(List.of("--scenario", scenario.name()));
+            }
+            words.addAll(List.of("--engine", engine, "--mode", mode.cliName(), "--seed", Long.toString(seed),
+                    scenario.isKill() ? "--kills" : "--cycles", Integer.toString(cycles)));
+            if (!scenario.isChurn()) {
+                words.addAll(List.of("--ops", Integer.toString(operations)));
+            }
+            for (Path rule : extraRules) {
+                words.addAll(List.of("--with-rule", rule.toAbsolutePath().toString()));
+            }
+            if (powerLoss.simulated()) {
+                words.add("--power-loss=" + powerLoss.cliName());
+                String crashStates = System.getProperty(WorkloadMain.CRASH_STATES_PROPERTY);
+                if (crashStates != null) {
+                    words.addAll(List.of("--crash-states", crashStates));
+                }
+            }
+            return String.join(" ", words.stream().map(RunSpec::quoted).toList());
+        }
+
+        /** A word for a POSIX shell: as it is if it is plain, else in single quotes. */
+        private static String quoted(String word) {
+            return word.matches("[A-Za-z0-9_./=:@#%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+        }
+
         /** How long after a kill scenario's child starts the kill may come: [0, this) milliseconds. */
         static final int KILL_WINDOW_MS = 1500;
 
@@ -137,7 +174,8 @@ public final class RunExecutor {
         return new RunResult(spec.scenario().name(), spec.engine(), spec.mode().cliName(), spec.seed(),
                 spec.scenario().expectation(spec.mode()), faults, Math.max(0, restarts), operations, violations,
                 harnessError, spec.runDirectory().toString(), (System.nanoTime() - started) / 1_000_000,
-                spec.powerLoss(), (int) history.stream().filter(e -> e instanceof Event.CrashState).count());
+                spec.powerLoss(), (int) history.stream().filter(e -> e instanceof Event.CrashState).count(),
+                spec.replayCommand());
     }
 
     /** Runs one child to its end; returns a harness problem, or null. */

@@ -22,12 +22,14 @@ import java.util.List;
  * @param powerLoss      the power-loss model ({@code none}: faults were process crashes)
  * @param crashStates    the crash states recovered and checked beside the ones the run went on from (the
  *                       reordering model explores every cut)
+ * @param replay         the command line that runs this run again, alone: every option that shapes it (mode,
+ *                       seed, cycles or kills, operations, rules by absolute path, power-loss model)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String scenario, String engine, String mode, long seed, Expectation expected, int faults,
                         int restarts, int operations, List<Violation> violations, String harnessError,
                         String runDirectory, long millis, io.indexgate.harness.powerloss.PowerLossModel powerLoss,
-                        int crashStates) {
+                        int crashStates, String replay) {
 
     /** The run's verdict: {@code valid}, {@code invalid} or {@code harness-error}. */
     public String verdict() {
@@ -50,10 +52,8 @@ public record RunResult(String scenario, String engine, String mode, long seed, 
         };
     }
 
-    /** The command that replays this run. */
+    /** The command that replays this run (see {@code replay}). */
     public String replayCommand() {
-        return "java -jar harness/target/indexgate.jar run --scenario " + scenario + " --engine " + engine
-                + " --mode " + mode + " --seed " + seed
-                + (powerLoss != null && powerLoss.simulated() ? " --power-loss=" + powerLoss.cliName() : "");
+        return replay;
     }
 }

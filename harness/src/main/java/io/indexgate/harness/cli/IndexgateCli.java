@@ -180,6 +180,7 @@ public final class IndexgateCli {
             } else {
                 out.println("work dir (histories, child logs, data directories): " + work);
             }
+            out.println(Reports.verdictLine(result));
             return result.exitCode();
         }
     }

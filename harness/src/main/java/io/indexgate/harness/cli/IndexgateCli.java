@@ -6,6 +6,7 @@ import io.indexgate.harness.campaign.CampaignResult;
 import io.indexgate.harness.campaign.CampaignSpec;
 import io.indexgate.harness.campaign.ExitCode;
 import io.indexgate.harness.campaign.Reports;
+import io.indexgate.harness.campaign.RuleFiles;
 import io.indexgate.harness.campaign.RunExecutor;
 import io.indexgate.harness.campaign.Scenario;
 import io.indexgate.harness.campaign.ScenarioCatalog;
@@ -18,6 +19,7 @@ import io.indexgate.harness.process.TempFiles;
 import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.testing.PersistenceMode;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.concurrent.Callable;
 import io.indexgate.harness.powerloss.PowerLossModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
 import io.indexgate.harness.powerloss.PowerLossModel;
 import picocli.CommandLine.Option;
 
@@ -117,23 +120,58 @@ public final class IndexgateCli {
                 + "(traced per engine and mode); default: on when no --scenario or --rule is given")
         Boolean enumerate;
 
+        @Spec
+        CommandLine.Model.CommandSpec command;
+
+        private CommandLine.ParameterException wrong(String option, String what) {
+            return new CommandLine.ParameterException(command.commandLine(), option + ": " + what);
+        }
+
         @Override
         public Integer call() throws Exception {
-            PersistenceMode persistenceMode = PersistenceMode.parse(mode);
+            // Everything is checked before the first child starts: a mistake costs seconds, not a campaign.
+            PersistenceMode persistenceMode;
             PowerLossModel powerLoss;
+            List<String> engineIds;
+            try {
+                persistenceMode = PersistenceMode.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw wrong("--mode", e.getMessage());
+            }
             try {
                 powerLoss = PowerLossModel.parse(powerLossModel);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--power-loss: " + e.getMessage());
+                throw wrong("--power-loss", e.getMessage());
             }
-            if (crashStates < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--crash-states must be at least 1, "
-                        + "got " + crashStates);
+            try {
+                engineIds = engines(engine);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw wrong("--engine", e.getMessage());
+            }
+            for (Object[] range : new Object[][] {{"--kills", kills}, {"--cycles", cycles}, {"--ops", operations},
+                    {"--parallel", parallel}, {"--crash-states", crashStates}}) {
+                if ((int) range[1] < 1) {
+                    throw wrong((String) range[0], "must be at least 1, got " + range[1]);
+                }
+            }
+            int[] shardParts = shard(shard);
+            List<String> ruleProblems = new ArrayList<>();
+            rules.forEach(rule -> RuleFiles.problems(rule).forEach(problem -> ruleProblems.add("--rule " + problem)));
+            withRules.forEach(rule -> RuleFiles.problems(rule)
+                    .forEach(problem -> ruleProblems.add("--with-rule " + problem)));
+            if (!ruleProblems.isEmpty()) {
+                throw new CommandLine.ParameterException(command.commandLine(), String.join("\n", ruleProblems));
+            }
+            try {
+                Files.createDirectories(reportDir);
+                Path probe = Files.createTempFile(reportDir, ".indexgate-", ".probe");
+                Files.delete(probe);
+            } catch (IOException | RuntimeException e) {
+                throw wrong("--report-dir", reportDir + " cannot be created and written (" + e + ")");
             }
             System.setProperty(io.indexgate.harness.workload.WorkloadMain.CRASH_STATES_PROPERTY,
                     Integer.toString(crashStates));
             ScenarioCatalog catalog = ScenarioCatalog.load();
-            List<String> engineIds = engines(engine);
             boolean wholeCatalog = scenarios.isEmpty() && rules.isEmpty();
             List<Scenario> chosen = new ArrayList<>();
             List<String> points = new ArrayList<>();
@@ -144,15 +182,15 @@ public final class IndexgateCli {
                 if (name.startsWith(io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX)) {
                     points.add(name);
                 } else {
-                    chosen.add(catalog.get(name));
+                    try {
+                        chosen.add(catalog.get(name));
+                    } catch (IllegalArgumentException e) {
+                        throw wrong("--scenario", e.getMessage());
+                    }
                 }
             }
             for (Path rule : rules) {
                 chosen.add(ScenarioCatalog.fromRuleFile(rule));
-            }
-            String[] shardParts = shard.split("/");
-            if (shardParts.length != 2) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--shard takes i/n, got " + shard);
             }
             long campaignSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
             Path work = workDir != null ? workDir : Files.createTempDirectory("indexgate-work");
@@ -162,7 +200,7 @@ public final class IndexgateCli {
             CampaignSpec spec = CampaignSpec.builder(targets, work.toAbsolutePath(), reportDir.toAbsolutePath())
                     .mode(persistenceMode).seed(campaignSeed).cycles(cycles).kills(kills).operations(operations)
                     .withRules(withRules.stream().map(Path::toAbsolutePath).toList()).parallel(parallel)
-                    .shard(Integer.parseInt(shardParts[0]), Integer.parseInt(shardParts[1])).powerLoss(powerLoss)
+                    .shard(shardParts[0], shardParts[1]).powerLoss(powerLoss)
                     .build();
             PrintStream out = System.out;
             out.printf("indexgate run: %d runs (scenarios x %s), mode %s%s, seed %d, work dir %s%n",
@@ -185,6 +223,24 @@ public final class IndexgateCli {
         }
     }
 
+    /** {@code i/n} with 1 <= i <= n, or a parameter error that names --shard. */
+    private static int[] shard(String text) {
+        String[] parts = text.split("/", -1);
+        try {
+            if (parts.length == 2) {
+                int index = Integer.parseInt(parts[0].strip());
+                int count = Integer.parseInt(parts[1].strip());
+                if (index >= 1 && index <= count) {
+                    return new int[] {index, count};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(new CommandLine(new IndexgateCli()),
+                "--shard takes i/n with 1 <= i <= n (for example 2/4), got '" + text + "'");
+    }
+
     static List<String> engines(String engine) {
         List<String> chosen = "all".equals(engine)
                 ? Engines.ids().stream().filter(id -> !id.equals("exact")).toList() : List.of(engine);
@@ -205,16 +261,26 @@ public final class IndexgateCli {
     static final class Scenarios implements Callable<Integer> {
         @Option(names = "--enumerate", description = "run the crash-point tracer and list the generated scenarios")
         boolean enumerate;
-        @Option(names = "--engine", defaultValue = "hnswlib")
+        @Option(names = "--engine", defaultValue = "hnswlib", description = "with --enumerate: hnswlib, usearch, "
+                + "exact or all (default: ${DEFAULT-VALUE})")
         String engine;
-        @Option(names = "--mode", defaultValue = "atomic")
+        @Option(names = "--mode", defaultValue = "atomic", description = "with --enumerate: the persistence mode "
+                + "whose save is traced (default: ${DEFAULT-VALUE})")
         String mode;
+        @Spec
+        CommandLine.Model.CommandSpec command;
 
         @Override
         public Integer call() throws Exception {
+            PersistenceMode persistenceMode;
+            try {
+                persistenceMode = PersistenceMode.parse(mode);
+                engines(engine);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
+            }
             List<Scenario> listed = new ArrayList<>(ScenarioCatalog.load().all());
             if (enumerate) {
-                PersistenceMode persistenceMode = PersistenceMode.parse(mode);
                 for (String id : engines(engine)) {
                     Path traceDirectory = Files.createTempDirectory("indexgate-trace");
                     List<io.indexgate.harness.campaign.CrashPoints.Point> points;
@@ -246,18 +312,30 @@ public final class IndexgateCli {
     @Command(name = "workload", mixinStandardHelpOptions = true,
             description = "Run a fault-free seeded workload and shut the store down cleanly.")
     static final class Workload implements Callable<Integer> {
-        @Option(names = "--data-dir", required = true)
+        @Option(names = "--data-dir", required = true, description = "the store's data directory (created if new)")
         Path dataDir;
-        @Option(names = "--engine", defaultValue = "hnswlib")
+        @Option(names = "--engine", defaultValue = "hnswlib", description = "hnswlib, usearch or exact "
+                + "(default: ${DEFAULT-VALUE})")
         String engine;
-        @Option(names = "--seed", defaultValue = "1")
+        @Option(names = "--seed", defaultValue = "1", description = "the workload's seed (default: ${DEFAULT-VALUE})")
         long seed;
-        @Option(names = "--ops", defaultValue = "200")
+        @Option(names = "--ops", defaultValue = "200", description = "operations, at least 1 "
+                + "(default: ${DEFAULT-VALUE})")
         int operations;
+        @Spec
+        CommandLine.Model.CommandSpec command;
 
         @Override
         public Integer call() {
-            engines(engine);
+            if (operations < 1) {
+                throw new CommandLine.ParameterException(command.commandLine(),
+                        "--ops: must be at least 1, got " + operations);
+            }
+            try {
+                engines(engine);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--engine: " + e.getMessage());
+            }
             int[] counts = new int[3];
             int status = WorkloadMain.run(dataDir, engine, seed, 0, operations, event -> {
                 if (event instanceof Event.Invoke) {
@@ -288,7 +366,15 @@ public final class IndexgateCli {
         @Override
         public Integer call() throws Exception {
             Path history = Files.isDirectory(runDir) ? runDir.resolve("history.jsonl") : runDir;
+            if (!Files.isRegularFile(history)) {
+                System.err.println("indexgate: no history at " + history);
+                return HARNESS_FAILURE;
+            }
             List<Event> events = Histories.read(history);
+            if (events.isEmpty()) {
+                System.err.println("indexgate: " + history + " holds no events; nothing to check");
+                return HARNESS_FAILURE;
+            }
             List<Violation> violations = Checker.check(events);
             violations.forEach(v -> System.out.println(v.describe()));
             System.out.printf("%s: %d events, %d violations%n", history, events.size(), violations.size());

@@ -45,7 +45,16 @@ import picocli.CommandLine.Option;
 @Command(name = "indexgate", mixinStandardHelpOptions = true, version = "indexgate 0.1.0",
         description = "Durability gate for vector-index persistence.",
         subcommands = {IndexgateCli.Run.class, IndexgateCli.Scenarios.class, IndexgateCli.Workload.class,
-                InspectCommand.class, IndexgateCli.Check.class})
+                InspectCommand.class, IndexgateCli.Check.class, CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  indexgate run                        the default campaign (hnswlib, ATOMIC, whole catalog)",
+                "  indexgate run --power-loss=reorder   the same under the reordering power-loss model",
+                "  indexgate help run                   every option of run",
+                "  source <(indexgate generate-completion)   bash completion for this shell"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:valid", "1:a durability violation was found", "2:the harness failed or was misused",
+                "3:(inspect) an index could not be loaded"})
 public final class IndexgateCli {
 
     static final int VALID = ExitCode.VALID.code();
@@ -72,13 +81,22 @@ public final class IndexgateCli {
         return commandLine.execute(args);
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run a durability campaign: scenarios x engines, crash, restart, check.")
+    @Command(name = "run", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Run a durability campaign: scenarios x engines, crash, restart, check.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  indexgate run --engine all --seed 42",
+                    "  indexgate run --mode direct --scenario halt-after-first-chunk    (caught: exit 1)",
+                    "  indexgate run --power-loss=reorder --scenario random-kill --kills 100",
+                    "  indexgate run --rule my-bug.btm --with-rule fsync-does-nothing.btm"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every run valid", "1:a durability violation (even if another run failed in the harness)",
+                    "2:no violation, but the harness failed or the command was misused"})
     static final class Run implements Callable<Integer> {
         @Option(names = "--engine", defaultValue = "hnswlib", description = "hnswlib, usearch, exact, or all")
         String engine;
         @Option(names = "--mode", defaultValue = "atomic",
-                description = "atomic, atomic-no-dir-sync, atomic-no-file-sync or direct")
+                description = "atomic (the reference), or a negative control: atomic-no-dir-sync, atomic-no-file-sync, "
+                        + "atomic-force-after-rename, direct")
         String mode;
         @Option(names = "--scenario", description = "a scenario name (repeatable); default: the whole catalog")
         List<String> scenarios = new ArrayList<>();
@@ -114,7 +132,7 @@ public final class IndexgateCli {
                         + "each cut (see --crash-states)")
         String powerLossModel;
         @Option(names = "--crash-states", defaultValue = "32", paramLabel = "N", description = "under --power-loss="
-                + "reorder, the most distinct crash states explored per cut (default: ${DEFAULT-VALUE})")
+                + "reorder, the most distinct crash states explored per cut")
         int crashStates;
         @Option(names = "--enumerate", negatable = true, description = "add the enumerated crash points of a save "
                 + "(traced per engine and mode); default: on when no --scenario or --rule is given")
@@ -256,16 +274,19 @@ public final class IndexgateCli {
         return chosen;
     }
 
-    @Command(name = "scenarios", mixinStandardHelpOptions = true,
-            description = "List the scenario catalog; with --enumerate, also trace and list the crash points of a save.")
+    @Command(name = "scenarios", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "List the scenario catalog; with --enumerate, also trace and list the crash points of a save.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  indexgate scenarios", "  indexgate scenarios --enumerate --engine all --mode direct"},
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:misused"})
     static final class Scenarios implements Callable<Integer> {
         @Option(names = "--enumerate", description = "run the crash-point tracer and list the generated scenarios")
         boolean enumerate;
         @Option(names = "--engine", defaultValue = "hnswlib", description = "with --enumerate: hnswlib, usearch, "
-                + "exact or all (default: ${DEFAULT-VALUE})")
+                + "exact or all")
         String engine;
         @Option(names = "--mode", defaultValue = "atomic", description = "with --enumerate: the persistence mode "
-                + "whose save is traced (default: ${DEFAULT-VALUE})")
+                + "whose save is traced")
         String mode;
         @Spec
         CommandLine.Model.CommandSpec command;
@@ -309,18 +330,22 @@ public final class IndexgateCli {
         }
     }
 
-    @Command(name = "workload", mixinStandardHelpOptions = true,
-            description = "Run a fault-free seeded workload and shut the store down cleanly.")
+    @Command(name = "workload", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Run a fault-free seeded workload and shut the store down cleanly.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  indexgate workload --data-dir /tmp/store --ops 500",
+                    "  indexgate workload --data-dir /tmp/store --engine usearch --seed 7"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every operation succeeded and the engine matched SQLite throughout",
+                    "2:an operation failed, the engine disagreed, or the command was misused"})
     static final class Workload implements Callable<Integer> {
         @Option(names = "--data-dir", required = true, description = "the store's data directory (created if new)")
         Path dataDir;
-        @Option(names = "--engine", defaultValue = "hnswlib", description = "hnswlib, usearch or exact "
-                + "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--engine", defaultValue = "hnswlib", description = "hnswlib, usearch or exact")
         String engine;
-        @Option(names = "--seed", defaultValue = "1", description = "the workload's seed (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seed", defaultValue = "1", description = "the workload's seed")
         long seed;
-        @Option(names = "--ops", defaultValue = "200", description = "operations, at least 1 "
-                + "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--ops", defaultValue = "200", description = "operations, at least 1")
         int operations;
         @Spec
         CommandLine.Model.CommandSpec command;
@@ -357,8 +382,12 @@ public final class IndexgateCli {
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Re-check a recorded run's history.jsonl.")
+    @Command(name = "check", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Re-check a recorded run's history.jsonl.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  indexgate check --run-dir /tmp/indexgate-work123/halt-after-first-chunk-hnswlib"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:valid", "1:violations", "2:no history, an empty or a malformed one"})
     static final class Check implements Callable<Integer> {
         @Option(names = "--run-dir", required = true, description = "a run directory holding history.jsonl")
         Path runDir;

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
  * {@code indexgate inspect}: opens a data directory read-only (changing nothing in it, even while another process
  * owns it), shows what recovery would produce, and compares every collection's engine with its SQLite records.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  indexgate inspect --data-dir /srv/memory", "  indexgate inspect --data-dir /srv/memory --show 20"},
         description = {"Inspect a data directory read-only: collections, counts, index files, stale temps, and the "
                 + "engine compared with SQLite (missing, extra or differing vectors, and records that a query with "
                 + "their own vector does not find). Nothing in the directory is created, changed or deleted; the "

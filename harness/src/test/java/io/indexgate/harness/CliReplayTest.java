@@ -94,7 +94,7 @@ class CliReplayTest {
         assertEquals(2, rows.size(), first.out());
         assertEquals(rows.get(0).indexOf(" hnswlib "), rows.get(1).indexOf(" hnswlib "), "columns line up");
 
-        JsonNode verdict = Histories.json().readTree(directory.resolve("report-first/verdict.json").toFile());
+        JsonNode verdict = Histories.json().readTree(directory.resolve("report-first/latest/verdict.json").toFile());
         assertTrue(verdict.get("summary").asText().startsWith("INVALID"), verdict.toString());
         int replayed = 0;
         for (JsonNode node : verdict.get("runs")) {

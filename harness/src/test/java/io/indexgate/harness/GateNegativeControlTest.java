@@ -46,9 +46,9 @@ class GateNegativeControlTest {
         assertEquals(0, run("atomic"), "ATOMIC must pass");
         assertEquals(0, ChildProcesses.live(), "every child is reaped");
 
-        String junit = Files.readString(directory.resolve("report-direct/junit.xml"));
+        String junit = Files.readString(directory.resolve("report-direct/latest/junit.xml"));
         assertTrue(junit.contains("<failure"), junit);
-        assertTrue(Files.readString(directory.resolve("report-direct/verdict.json")).contains("\"invalid\""));
+        assertTrue(Files.readString(directory.resolve("report-direct/latest/verdict.json")).contains("\"invalid\""));
         List<Event> history = Histories.read(
                 directory.resolve("work-direct/halt-after-first-chunk-hnswlib/history.jsonl"));
         assertTrue(history.stream().anyMatch(e -> e instanceof Event.Fault), "the fault struck");
@@ -64,7 +64,7 @@ class GateNegativeControlTest {
         List<Event> history = Histories.read(directory.resolve("work-unlocked/second-opener-hnswlib/history.jsonl"));
         assertTrue(history.stream().anyMatch(e -> e instanceof Event.Intrusion intrusion && !intrusion.refused()),
                 "the intruder opened the directory");
-        assertTrue(Files.readString(directory.resolve("report-unlocked/verdict.json"))
+        assertTrue(Files.readString(directory.resolve("report-unlocked/latest/verdict.json"))
                 .matches("(?s).*\"rule\"\\s*:\\s*6\\b.*"), "rule 6 (one owner) is reported");
         assertEquals(0, ChildProcesses.live(), "every child is reaped");
     }
@@ -92,7 +92,7 @@ class GateNegativeControlTest {
             // proves nothing either way, and the next one is tried.
             if (exit == 1) {
                 caught = seed;
-                assertTrue(Files.readString(directory.resolve("report-trusting-" + seed + "/verdict.json"))
+                assertTrue(Files.readString(directory.resolve("report-trusting-" + seed + "/latest/verdict.json"))
                         .matches("(?s).*\"rule\"\\s*:\\s*[47]\\b.*"), "a silent load is rule 7 (or 4)");
             }
         }
@@ -106,7 +106,7 @@ class GateNegativeControlTest {
                 "the reference forces the parent of every directory it creates");
         assertEquals(1, powerCut("lost", "--power-loss", "--with-rule", rule("no-parent-force.btm").toString()),
                 "without it the index directory, and the index in it, are gone after the cut");
-        assertTrue(Files.readString(directory.resolve("report-lost/verdict.json")).contains("NoSuchFileException"));
+        assertTrue(Files.readString(directory.resolve("report-lost/latest/verdict.json")).contains("NoSuchFileException"));
     }
 
     @Test

@@ -90,6 +90,53 @@ public final class Reports {
         return named.size() + (named.size() == 1 ? " run (" : " runs (") + list + ")";
     }
 
+    /**
+     * A new directory for one campaign's results under {@code reportDir}, named by the time and seed
+     * ({@code 20261125-112730-seed42}), like Jepsen's {@code store/}: the next campaign does not overwrite it.
+     * {@link #linkLatest} points {@code reportDir/latest} at it once it is written.
+     */
+    public static Path campaignDirectory(Path reportDir, long seed) throws IOException {
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter
+                .ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path directory = reportDir.resolve(stamp + "-seed" + seed);
+        for (int n = 2; Files.exists(directory); n++) {
+            directory = reportDir.resolve(stamp + "-seed" + seed + "-" + n);
+        }
+        return Files.createDirectories(directory);
+    }
+
+    /** Points {@code reportDir/latest} at {@code campaign} (a relative symbolic link, replaced atomically). */
+    public static void linkLatest(Path reportDir, Path campaign) throws IOException {
+        Path next = reportDir.resolve(".latest." + ProcessHandle.current().pid());
+        Files.deleteIfExists(next);
+        Files.createSymbolicLink(next, reportDir.relativize(campaign));
+        Files.move(next, reportDir.resolve("latest"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Copies what a person needs to see why a run was not valid into {@code campaign/runs/<run>/}: its history and
+     * child logs and protocol output (not its data directory), so that the results directory is complete without the
+     * work directory.
+     */
+    public static void keepFailingRuns(CampaignResult result, Path campaign) throws IOException {
+        for (RunResult run : result.runs()) {
+            if (!"valid".equals(run.verdict()) || !run.asExpected()) {
+                Path source = Path.of(run.runDirectory());
+                if (!Files.isDirectory(source)) {
+                    continue;
+                }
+                Path target = Files.createDirectories(campaign.resolve("runs").resolve(source.getFileName()));
+                try (java.util.stream.Stream<Path> files = Files.list(source)) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        Files.copy(file, target.resolve(file.getFileName()),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+
     public static void write(CampaignResult result, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
         ObjectNode verdict = Histories.json().createObjectNode();

@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
 @Command(name = "indexgate", mixinStandardHelpOptions = true, version = "indexgate 0.1.0",
         description = "Durability gate for vector-index persistence.",
         subcommands = {IndexgateCli.Run.class, IndexgateCli.Scenarios.class, IndexgateCli.Workload.class,
-                InspectCommand.class, IndexgateCli.Check.class, CommandLine.HelpCommand.class,
+                InspectCommand.class, IndexgateCli.Check.class, IndexgateCli.Merge.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class},
         footerHeading = "%nExamples:%n",
         footer = {"  indexgate run                        the default campaign (hnswlib, ATOMIC, whole catalog)",
@@ -226,11 +226,19 @@ public final class IndexgateCli {
                     powerLoss.simulated() ? ", power loss (" + powerLoss.cliName() + ")" : "",
                     campaignSeed, work);
             CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
-            Reports.write(result, spec.reportDir());
+            Path results = Reports.campaignDirectory(spec.reportDir(), campaignSeed);
+            Reports.write(result, results);
+            Reports.keepFailingRuns(result, results);
+            java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+            Reports.printTable(result, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
+            Files.writeString(results.resolve("summary.txt"), table.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    + Reports.verdictLine(result) + System.lineSeparator());
+            Reports.linkLatest(spec.reportDir(), results);
             out.println();
-            Reports.printTable(result, out);
-            out.println("reports: " + spec.reportDir().resolve("verdict.json") + ", "
-                    + spec.reportDir().resolve("junit.xml"));
+            out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8));
+            out.println("results: " + results + " (verdict.json, junit.xml, summary.txt"
+                    + (result.verdict() == ExitCode.VALID ? "" : ", runs/ with the failing runs' histories and logs")
+                    + "); " + spec.reportDir().resolve("latest") + " points there");
             if (workDir == null && !keepWorkDir && result.exitCode() == VALID) {
                 TempFiles.deleteTree(work);
             } else {
@@ -238,6 +246,72 @@ public final class IndexgateCli {
             }
             out.println(Reports.verdictLine(result));
             return result.exitCode();
+        }
+    }
+
+    @Command(name = "merge", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Merge the results of the shards of one campaign (run --shard i/n) into one verdict, one "
+                    + "verdict.json, junit.xml and summary, with crash-point coverage summed across shards.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  indexgate merge shard-1/latest shard-2/latest shard-3/latest shard-4/latest",
+                    "  indexgate merge --report-dir merged a/verdict.json b/verdict.json"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every run of every shard valid", "1:a durability violation in some shard",
+                    "2:a shard's harness failed, or the inputs are not shards of one campaign"})
+    static final class Merge implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "1..*", paramLabel = "SHARD",
+                description = "a shard's verdict.json, or the results directory that holds it")
+        List<Path> shards = new ArrayList<>();
+        @Option(names = "--report-dir", defaultValue = "indexgate-report",
+                description = "where the merged results go (a timestamped directory, and latest)")
+        Path reportDir;
+        @Spec
+        CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() throws Exception {
+            List<io.indexgate.harness.campaign.RunResult> runs = new ArrayList<>();
+            Long seed = null;
+            String campaignMode = null;
+            long millis = 0;
+            int cycles = 0;
+            for (Path shard : shards) {
+                Path file = Files.isDirectory(shard) ? shard.resolve("verdict.json") : shard;
+                if (!Files.isRegularFile(file)) {
+                    throw new CommandLine.ParameterException(command.commandLine(), "no verdict.json at " + file);
+                }
+                com.fasterxml.jackson.databind.JsonNode verdict = Histories.json().readTree(file.toFile());
+                if (!verdict.hasNonNull("seed") || !verdict.hasNonNull("mode") || !verdict.has("runs")) {
+                    throw new CommandLine.ParameterException(command.commandLine(), file
+                            + " is not an indexgate verdict.json (no seed, mode or runs)");
+                }
+                if (seed != null && (seed != verdict.get("seed").asLong()
+                        || !campaignMode.equals(verdict.get("mode").asText()))) {
+                    throw new CommandLine.ParameterException(command.commandLine(), file + " is of another campaign "
+                            + "(seed " + verdict.get("seed").asLong() + ", mode " + verdict.get("mode").asText()
+                            + "; the first shard has seed " + seed + ", mode " + campaignMode + ")");
+                }
+                seed = verdict.get("seed").asLong();
+                campaignMode = verdict.get("mode").asText();
+                millis = Math.max(millis, verdict.path("millis").asLong());
+                cycles += verdict.path("cycles").asInt();
+                for (com.fasterxml.jackson.databind.JsonNode run : verdict.get("runs")) {
+                    runs.add(Histories.json().treeToValue(run, io.indexgate.harness.campaign.RunResult.class));
+                }
+            }
+            CampaignResult merged = new CampaignResult(seed, campaignMode, runs, millis, cycles);
+            Path results = Reports.campaignDirectory(reportDir, seed);
+            Reports.write(merged, results);
+            java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+            Reports.printTable(merged, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
+            Files.writeString(results.resolve("summary.txt"), table.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    + Reports.verdictLine(merged) + System.lineSeparator());
+            Reports.linkLatest(reportDir, results);
+            System.out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println("merged " + shards.size() + " shards into " + results + " (wall time: the slowest "
+                    + "shard's)");
+            System.out.println(Reports.verdictLine(merged));
+            return merged.exitCode();
         }
     }
 

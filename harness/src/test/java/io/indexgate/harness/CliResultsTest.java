@@ -10,6 +10,10 @@ import io.indexgate.harness.history.Histories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,33 @@ class CliResultsTest {
                 "--report-dir", directory.resolve("report-" + index).toString());
     }
 
+    /** Parses the HTML report: every run in the table with a timeline, every violation listed, nothing fetched. */
+    private static void assertHtmlReportShowsEveryRunAndViolation(Path html, JsonNode verdict) throws Exception {
+        Document page = Jsoup.parse(html.toFile(), "UTF-8");
+        assertEquals(verdict.get("summary").asText(), page.getElementById("verdict").text());
+        assertTrue(page.select("script, link, img, iframe, [src]").isEmpty(), "self-contained");
+        Elements rows = page.select("table#runs tr[id^=run-]");
+        assertEquals(verdict.get("runs").size(), rows.size());
+        for (JsonNode run : verdict.get("runs")) {
+            String scenario = run.get("scenario").asText();
+            assertEquals(1, rows.stream().filter(row -> row.child(0).text().equals(scenario)).count(), scenario);
+            Element section = page.select("section.run").stream()
+                    .filter(candidate -> candidate.selectFirst("h2").text().startsWith(scenario + " on ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no timeline for " + scenario));
+            assertEquals(1, section.select("svg.timeline").size(), scenario);
+            assertTrue(section.select("svg rect.op").size() > 0, "operations drawn for " + scenario);
+            for (JsonNode violation : run.get("violations")) {
+                String message = violation.get("message").asText();
+                assertTrue(section.select("ul.violations li").stream().anyMatch(li -> li.text().contains(message)),
+                        "violation listed: " + message);
+            }
+            if (run.get("violations").size() > 0) {
+                assertTrue(section.select("svg rect.violation").size() > 0, "the violating cycle is marked");
+                assertTrue(section.select("svg circle.fault").size() > 0, "the fault is marked");
+            }
+        }
+    }
+
     @Test
     void campaignsKeepTheirResultsAndShardsMergeIntoOneVerdict() throws Exception {
         assertEquals(1, shard(1, 9), "shard 1: halt-after-first-chunk tears the file in DIRECT mode");
@@ -39,7 +70,7 @@ class CliResultsTest {
         assertTrue(Files.isSymbolicLink(latest));
         Path results = latest.toRealPath();
         assertTrue(results.getFileName().toString().endsWith("-seed9"), results.toString());
-        for (String file : List.of("verdict.json", "junit.xml", "summary.txt")) {
+        for (String file : List.of("verdict.json", "junit.xml", "summary.txt", "index.html")) {
             assertTrue(Files.isRegularFile(results.resolve(file)), file);
         }
         assertTrue(Files.readString(results.resolve("summary.txt")).strip().lines().reduce((a, b) -> b).orElseThrow()
@@ -55,6 +86,8 @@ class CliResultsTest {
         assertTrue(merged.get("summary").asText().startsWith("INVALID: 1 run (halt-after-first-chunk on hnswlib)"),
                 merged.toString());
         assertEquals(2, Files.readString(directory.resolve("merged/latest/junit.xml")).split("<testcase").length - 1);
+
+        assertHtmlReportShowsEveryRunAndViolation(directory.resolve("merged/latest/index.html"), merged);
 
         // A second campaign into the same report directory keeps the first and moves latest.
         assertEquals(1, shard(1, 10));

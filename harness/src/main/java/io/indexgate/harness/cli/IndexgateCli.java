@@ -5,6 +5,7 @@ import io.indexgate.harness.campaign.Campaign;
 import io.indexgate.harness.campaign.CampaignResult;
 import io.indexgate.harness.campaign.CampaignSpec;
 import io.indexgate.harness.campaign.ExitCode;
+import io.indexgate.harness.campaign.HtmlReport;
 import io.indexgate.harness.campaign.Reports;
 import io.indexgate.harness.campaign.RuleFiles;
 import io.indexgate.harness.campaign.RunExecutor;
@@ -229,6 +230,7 @@ public final class IndexgateCli {
             Path results = Reports.campaignDirectory(spec.reportDir(), campaignSeed);
             Reports.write(result, results);
             Reports.keepFailingRuns(result, results);
+            HtmlReport.write(result, results);
             java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
             Reports.printTable(result, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
             Files.writeString(results.resolve("summary.txt"), table.toString(java.nio.charset.StandardCharsets.UTF_8)
@@ -237,6 +239,7 @@ public final class IndexgateCli {
             out.println();
             out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8));
             out.println("results: " + results + " (verdict.json, junit.xml, summary.txt"
+                    + ", index.html"
                     + (result.verdict() == ExitCode.VALID ? "" : ", runs/ with the failing runs' histories and logs")
                     + "); " + spec.reportDir().resolve("latest") + " points there");
             if (workDir == null && !keepWorkDir && result.exitCode() == VALID) {
@@ -302,6 +305,7 @@ public final class IndexgateCli {
             CampaignResult merged = new CampaignResult(seed, campaignMode, runs, millis, cycles);
             Path results = Reports.campaignDirectory(reportDir, seed);
             Reports.write(merged, results);
+            HtmlReport.write(merged, results);
             java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
             Reports.printTable(merged, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
             Files.writeString(results.resolve("summary.txt"), table.toString(java.nio.charset.StandardCharsets.UTF_8)

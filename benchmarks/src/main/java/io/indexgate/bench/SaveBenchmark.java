@@ -65,6 +65,7 @@ public class SaveBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        PersistenceMode.install(PersistenceMode.ATOMIC);
         if (index != null) {
             index.close();
         }

@@ -1,6 +1,7 @@
 package io.indexgate.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.harness.cli.IndexgateCli;
@@ -118,6 +119,29 @@ class GateNegativeControlTest {
         assertEquals(1, campaign("ignoring", "--power-loss", "--rule", rule("ignore-failed-force.btm").toString(),
                 "--seed", "3", "--cycles", "1", "--ops", "24"),
                 "a save path that ignores a failed force commits a name over bytes that never reached the disk");
+    }
+
+    @Test
+    void aScenariosRulesStrikeInTheRealRecoveryNotInTheExplorersScratchCopies() throws Exception {
+        // crash-during-stale-temp-clearing halts a recovery while it clears a stale temp; under the reordering model
+        // the crash states of the cut (some with the temp) are recovered in scratch copies first, by a child without
+        // the scenario's rules, so that the halt strikes the real recovery and every crash state is reported.
+        assertEquals(0, campaign("explorer", "--power-loss=reorder", "--scenario", "crash-during-stale-temp-clearing",
+                "--seed", "3", "--cycles", "2", "--ops", "24"));
+        List<Event> history = Histories.read(directory.resolve(
+                "work-explorer/crash-during-stale-temp-clearing-hnswlib/history.jsonl"));
+        List<Event> clearing = history.stream().filter(e -> e instanceof Event.Fault fault
+                && fault.detail().contains("clearing a stale temp")).toList();
+        assertFalse(clearing.isEmpty(), "the rule struck");
+        for (Event fault : clearing) {
+            List<Event.CrashState> states = history.stream().filter(e -> e instanceof Event.CrashState
+                    && e.cycle() == fault.cycle()).map(Event.CrashState.class::cast).toList();
+            assertFalse(states.isEmpty(), "the cut before cycle " + fault.cycle() + " was explored");
+            String last = states.get(states.size() - 1).state();
+            assertTrue(last.startsWith(states.size() + "/" + states.size()), "every crash state reported: " + last);
+            assertTrue(history.indexOf(fault) > history.indexOf(states.get(states.size() - 1)),
+                    "the halt came after the exploration");
+        }
     }
 
     private int powerCut(String name, String... extra) {

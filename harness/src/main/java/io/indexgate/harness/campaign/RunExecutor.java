@@ -139,6 +139,9 @@ public final class RunExecutor {
                         .seed(spec.seed()).cycle(cycle).operations(last ? 0 : spec.operations())
                         .rules(last ? spec.extraRules() : rules).strikeAt(strikeAt).powerLoss(spec.powerLoss())
                         .holdFile(intrude ? spec.runDirectory().resolve("hold-" + cycle) : null).build();
+                if (spec.powerLoss() == PowerLossModel.REORDER) {
+                    explore(child.asExplorer(spec.extraRules()), history, started, spec.runDirectory());
+                }
                 String problem = runChild(child, killAt, history, started, spec.runDirectory());
                 if (problem != null) {
                     harnessError = problem;
@@ -229,6 +232,37 @@ public final class RunExecutor {
             return "child " + child.cycle() + " failed with exit status " + status + "; see " + log;
         }
         return null;
+    }
+
+    /**
+     * Under the reordering model, if the last cut left pending operations: a child without the scenario's rules
+     * recovers and reports each crash state of the cut in scratch copies and installs the one the run goes on from,
+     * before the cycle's own child starts. (In the cycle's child the scenario's rules would strike in the scratch
+     * copies, and a fault there would excuse the whole cycle.) Its events are recorded in the cycle it precedes.
+     */
+    private void explore(ChildLauncher.ChildSpec explorer, List<Event> history, long runStarted, Path runDirectory)
+            throws IOException, InterruptedException {
+        Path journal = explorer.dataDirectory().resolve(WorkloadMain.DURABLE).resolve(CrashStates.JOURNAL);
+        if (!Files.exists(journal) || Files.size(journal) == 0) {
+            return;
+        }
+        Path log = runDirectory.resolve("child-" + explorer.cycle() + "-explorer.log");
+        Path output = runDirectory.resolve("child-" + explorer.cycle() + "-explorer.out");
+        Files.writeString(log, String.join(" ", launcher.command(explorer)) + System.lineSeparator());
+        Process process = launcher.start(explorer, log, output);
+        try {
+            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    || process.exitValue() != ChildExit.CLEAN.status()) {
+                throw new IOException("the crash-state explorer of cycle " + explorer.cycle() + " failed; see " + log);
+            }
+        } finally {
+            launcher.reap(process);
+        }
+        List<String> garbage = recordProtocol(Files.readAllLines(output, StandardCharsets.UTF_8), explorer.cycle(),
+                history, runStarted, log);
+        if (!garbage.isEmpty()) {
+            throw new IOException("the crash-state explorer printed malformed protocol lines, e.g. " + garbage.get(0));
+        }
     }
 
     /** Damages the index file or a temp at rest, as the scenario says, at a position drawn from the seed and cycle. */

@@ -188,8 +188,12 @@ public final class IndexgateCli {
             } catch (IOException | RuntimeException e) {
                 throw wrong("--report-dir", reportDir + " cannot be created and written (" + e + ")");
             }
-            System.setProperty(io.indexgate.harness.workload.WorkloadMain.CRASH_STATES_PROPERTY,
-                    Integer.toString(crashStates));
+            if (crashStates == io.indexgate.harness.powerloss.CrashStates.DEFAULT_LIMIT) {
+                System.clearProperty(io.indexgate.harness.workload.WorkloadMain.CRASH_STATES_PROPERTY);
+            } else {
+                System.setProperty(io.indexgate.harness.workload.WorkloadMain.CRASH_STATES_PROPERTY,
+                        Integer.toString(crashStates));
+            }
             ScenarioCatalog catalog = ScenarioCatalog.load();
             boolean wholeCatalog = scenarios.isEmpty() && rules.isEmpty();
             List<Scenario> chosen = new ArrayList<>();
@@ -199,6 +203,18 @@ public final class IndexgateCli {
             }
             for (String name : scenarios) {
                 if (name.startsWith(io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX)) {
+                    // Checked in full after tracing; its form and its mode and model are checked now.
+                    String prefix = "point-" + switch (powerLoss) {
+                        case NONE -> "";
+                        case PESSIMISTIC -> "powerloss-";
+                        case REORDER -> "reorder-";
+                    } + persistenceMode.cliName() + "-";
+                    if (!name.startsWith(prefix) || !name.matches(".*-\\d{2}-(before|after|torn)-.+")) {
+                        throw wrong("--scenario", "'" + name + "' is not an enumerated point of mode "
+                                + persistenceMode.cliName() + (powerLoss.simulated() ? " under --power-loss="
+                                + powerLoss.cliName() : "") + " (such names start with " + prefix
+                                + "; `indexgate scenarios --enumerate` lists them)");
+                    }
                     points.add(name);
                 } else {
                     try {

@@ -23,6 +23,13 @@ public final class Histories {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /**
+     * Events are read strictly: a field an event does not have (a history of an older format, a typo) or a missing
+     * primitive is an error, never a default that the checker would then misjudge.
+     */
+    private static final ObjectMapper EVENTS = JSON.copy()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
     private Histories() {
     }
@@ -42,7 +49,7 @@ public final class Histories {
         if (at < 0) {
             return null;
         }
-        return JSON.readValue(line.substring(at + PREFIX.length()), Event.class);
+        return EVENTS.readValue(line.substring(at + PREFIX.length()), Event.class);
     }
 
     public static String toJson(Event event) {
@@ -71,7 +78,7 @@ public final class Histories {
                 continue;
             }
             try {
-                events.add(JSON.readValue(line, Event.class));
+                events.add(EVENTS.readValue(line, Event.class));
             } catch (JsonProcessingException e) {
                 throw new IOException(file + " line " + number + " is not a history event: " + e.getMessage(), e);
             }

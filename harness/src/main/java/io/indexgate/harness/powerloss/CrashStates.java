@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  *       first, the first two, ..., all;</li>
  *   <li>for each file that the prefix leaves reachable, its pending writes (and truncations) since its last force
  *       persist as one of: none; the first {@code j} of them, the last of which may be torn (its first half of pages,
- *       when it spans {@value #PAGE} bytes or more); all but one; independently of the directory operations and of
- *       the other files.</li>
+ *       when it spans two pages of {@value #PAGE} bytes or more); all but one; independently of the directory
+ *       operations and of the other files.</li>
  * </ul>
  * States are enumerated prefix by prefix, then over the product of the files' choices; two states whose reachable
  * tree (names, kinds, bytes) is the same are one state. The first state is always the pessimistic one (nothing
@@ -37,6 +37,9 @@ import java.util.stream.Stream;
  * {@code limit} distinct states are kept, and the {@link Exploration} says whether the limit cut the enumeration.
  */
 public final class CrashStates {
+
+    /** The file name of the journal of pending operations in a durable directory. */
+    public static final String JOURNAL = PendingJournal.FILE;
 
     /** How many distinct crash states a cut explores at most, unless told otherwise. */
     public static final int DEFAULT_LIMIT = 32;

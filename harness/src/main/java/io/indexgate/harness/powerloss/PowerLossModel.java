@@ -20,9 +20,11 @@ public enum PowerLossModel {
      * directory operations (create, rename, delete, mkdir) persist as a prefix of their program order, as a journal
      * commits them; the unforced writes of each file persist independently of the metadata and of each other, and a
      * write that spans pages may persist only its first half. So a rename can reach the disk before the data it names
-     * (ext4 {@code data=writeback}, XFS, btrfs), and a later write can land while an earlier one is lost. Every cut is
-     * explored: each distinct crash state (up to {@link CrashStates#DEFAULT_LIMIT}) is recovered and checked, and the run
-     * goes on from one of them chosen by the seed.
+     * (ext4 {@code data=writeback}, XFS, btrfs), and a later write can land while an earlier one is lost. Every cut a
+     * child meets is explored, by a child without the scenario's rules: each distinct crash state (up to
+     * {@link CrashStates#DEFAULT_LIMIT}, and the events say when the limit cut a cut short) is recovered and checked,
+     * and the run goes on from one of them chosen by the seed. (A cut the parent meets before it damages a file at
+     * rest is settled on a seeded state without exploring it.)
      */
     REORDER("reorder");
 

@@ -43,12 +43,14 @@ public final class ChildLauncher {
      *
      * @param holdFile null, or a file the child waits for after its recovery report (see
      *                 {@link WorkloadMain#HOLD_PROPERTY})
-     * @param intruder whether the child is a second opener of the data directory (see {@link WorkloadMain#intrude})
+     * @param role     what the child is: the workload, a second opener of the data directory (see
+     *                 {@link WorkloadMain#intrude}), or the explorer of a cut's crash states (see
+     *                 {@link WorkloadMain#exploreLastCut})
      */
     public record ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
                             int operations, List<Path> rules, int strikeAt,
                             io.indexgate.harness.powerloss.PowerLossModel powerLoss, Path holdFile,
-                            boolean intruder) {
+                            WorkloadMain.Role role) {
 
         public ChildSpec {
             rules = List.copyOf(rules);
@@ -64,7 +66,18 @@ public final class ChildLauncher {
 
         /** The second opener of this child's data directory: same settings, no operations, not held. */
         public ChildSpec asIntruder() {
-            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, null, true);
+            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, null,
+                    WorkloadMain.Role.INTRUDER);
+        }
+
+        /**
+         * The explorer of the cut this child's recovery meets: same data directory, engine, mode, seed, cycle and
+         * power-loss model, no operations, and only {@code rules} (the campaign's {@code --with-rule} files: a
+         * scenario's fault rules must not strike in the scratch copies of crash states).
+         */
+        public ChildSpec asExplorer(List<Path> rules) {
+            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, null,
+                    WorkloadMain.Role.EXPLORER);
         }
 
         /** Builds a {@link ChildSpec}; not thread-safe. */
@@ -125,7 +138,7 @@ public final class ChildLauncher {
 
             public ChildSpec build() {
                 return new ChildSpec(dataDirectory, engine, mode, seed, cycle, operations, rules, strikeAt, powerLoss,
-                        holdFile, false);
+                        holdFile, WorkloadMain.Role.WORKLOAD);
             }
         }
     }
@@ -169,7 +182,7 @@ public final class ChildLauncher {
                 "-D" + CHILD_PROPERTY + "=true",
                 "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
                 "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss().cliName(),
-                "-D" + WorkloadMain.INTRUDER_PROPERTY + "=" + spec.intruder(),
+                "-D" + WorkloadMain.ROLE_PROPERTY + "=" + spec.role().name(),
                 "-D" + NativeLibraryCache.ROOT_PROPERTY + "=" + NativeLibraryCache.root(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         command.addAll(sqliteLibraryOptions());

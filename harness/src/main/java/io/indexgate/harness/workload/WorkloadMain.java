@@ -88,14 +88,31 @@ public final class WorkloadMain {
         if (Boolean.getBoolean("indexgate.child")) {
             haltWhenParentGoes();
         }
-        if (Boolean.getBoolean(INTRUDER_PROPERTY)) {
-            System.exit(intrude(dataDirectory, engine, seed, cycle, WorkloadMain::emit));
+        switch (Role.valueOf(System.getProperty(ROLE_PROPERTY, Role.WORKLOAD.name()))) {
+            case INTRUDER -> System.exit(intrude(dataDirectory, engine, seed, cycle, WorkloadMain::emit));
+            case EXPLORER -> {
+                exploreLastCut(dataDirectory, engine, seed, cycle, WorkloadMain::emit);
+                System.exit(ChildExit.CLEAN.status());
+            }
+            default -> System.exit(run(dataDirectory, engine, seed, cycle, operations, WorkloadMain::emit));
         }
-        System.exit(run(dataDirectory, engine, seed, cycle, operations, WorkloadMain::emit));
     }
 
-    /** Set in a child that is the second opener of a data directory another child owns (see {@link #intrude}). */
-    public static final String INTRUDER_PROPERTY = "indexgate.intruder";
+    /** What a child is; the system property {@value #ROLE_PROPERTY} names it (default {@link Role#WORKLOAD}). */
+    public enum Role {
+        /** Recovers the store, runs the workload, shuts down. */
+        WORKLOAD,
+        /** Tries to open a data directory another child owns (see {@link #intrude}). */
+        INTRUDER,
+        /**
+         * Under the reordering model, recovers and reports every crash state of the last cut and installs the one
+         * the run goes on from (see {@link #exploreLastCut}); it runs without the scenario's rules.
+         */
+        EXPLORER
+    }
+
+    /** The system property that names a child's {@link Role}. */
+    public static final String ROLE_PROPERTY = "indexgate.role";
 
     /**
      * A file: once the child has recovered and reported it, it waits until this file exists before running its
@@ -159,7 +176,9 @@ public final class WorkloadMain {
         Path indexDirectory;
         try {
             if (model == PowerLossModel.REORDER) {
-                exploreLastCut(dataDirectory, engine, seed, cycle, sink);
+                // The explorer child has reported and settled the cut; if it could not (it was killed), the cut is
+                // settled here on a seeded state, unexplored, so that this process's journal starts empty.
+                CrashStates.settle(dataDirectory.resolve(DURABLE), seed * 1_000_003L + cycle);
             }
             indexDirectory = indexDirectory(dataDirectory, model);
         } catch (IOException e) {
@@ -231,7 +250,8 @@ public final class WorkloadMain {
         System.err.println("indexgate: the cut before cycle " + cycle + " left " + exploration.summary());
         List<CrashStates.CrashState> states = exploration.states();
         for (CrashStates.CrashState state : states) {
-            sink.accept(new Event.CrashState(cycle, state.number() + "/" + states.size() + " ("
+            sink.accept(new Event.CrashState(cycle, state.number() + "/" + states.size()
+                    + (exploration.capped() ? " of a cut whose enumeration the limit cut short" : "") + " ("
                     + state.description() + ")", recoverCopy(dataDirectory, durable, state, engine), null));
         }
         CrashStates.CrashState chosen = states.get(new SplittableRandom(seed * 1_000_003L + cycle)

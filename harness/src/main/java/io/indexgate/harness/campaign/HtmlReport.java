@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * {@code index.html}: the campaign for people who would rather look than read, self-contained (inline CSS and SVG,
  * nothing fetched at view time). The verdict line, coverage per engine, a table of runs (each linking to its
- * history), and for each run a timeline in the spirit of Jepsen's {@code timeline.html}: one lane per cycle,
- * operations as bars from invoke to completion (coloured by function, hatched when they failed or never completed),
+ * history), and for each run a timeline in the spirit of Jepsen's {@code timeline.html}: one lane per cycle, events
+ * in their order along it, operations as bars from invoke to completion (coloured by function, hatched when they failed or never completed),
  * the recovery, faults, kills and crash states as marks, and the cycles where the checker found a violation outlined
  * in red, with the violations listed under it. Stateless.
  */
@@ -88,19 +88,13 @@ public final class HtmlReport {
         List<Event> history = Files.exists(historyFile) ? Histories.read(historyFile) : List.of();
         int cycles = history.stream().mapToInt(Event::cycle).max().orElse(-1) + 1;
         int lanes = Math.min(cycles, MAX_LANES);
-        long[] start = new long[lanes];
-        long[] end = new long[lanes];
+        // The x axis is each event's position in its cycle, not its time: a child's lines are recorded when it
+        // exits, so their times say little; their order is exact.
+        int[] count = new int[lanes];
         for (Event event : history) {
-            if (event.cycle() < lanes && event.timeMillis() != null) {
-                if (start[event.cycle()] == 0 || event.timeMillis() < start[event.cycle()]) {
-                    start[event.cycle()] = event.timeMillis();
-                }
-                end[event.cycle()] = Math.max(end[event.cycle()], event.timeMillis());
+            if (event.cycle() < lanes) {
+                count[event.cycle()]++;
             }
-        }
-        long span = 1;
-        for (int lane = 0; lane < lanes; lane++) {
-            span = Math.max(span, end[lane] - start[lane]);
         }
         java.util.Set<Integer> violated = new java.util.HashSet<>();
         run.violations().forEach(violation -> violated.add(violation.cycle()));
@@ -108,7 +102,6 @@ public final class HtmlReport {
         html.append("<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
                 .append(height).append("\">\n");
-        Map<Long, Event.Invoke> open = new HashMap<>();
         for (int lane = 0; lane < lanes; lane++) {
             int y = lane * LANE + 2;
             html.append("<text x=\"2\" y=\"").append(y + 12).append("\">cycle ").append(lane).append("</text>");
@@ -118,21 +111,25 @@ public final class HtmlReport {
                         .append("\"><title>a violation was found at this cycle's recovery</title></rect>");
             }
         }
-        final long fullSpan = span;
+        int[] position = new int[lanes];
+        Map<Long, int[]> open = new HashMap<>();
+        Map<Long, Event.Invoke> invokes = new HashMap<>();
         for (Event event : history) {
             int lane = event.cycle();
-            if (lane >= lanes || event.timeMillis() == null) {
+            if (lane >= lanes) {
                 continue;
             }
-            double x = LEFT + (WIDTH - LEFT - 8) * (double) (event.timeMillis() - start[lane]) / fullSpan;
+            int at = position[lane]++;
+            double x = x(at, count[lane]);
             int y = lane * LANE + 2;
             if (event instanceof Event.Invoke invoke) {
-                open.put(invoke.op(), invoke);
+                open.put(invoke.op(), new int[] {lane, at});
+                invokes.put(invoke.op(), invoke);
             } else if (event instanceof Event.Ok || event instanceof Event.Fail) {
                 long op = event instanceof Event.Ok ok ? ok.op() : ((Event.Fail) event).op();
-                Event.Invoke invoke = open.remove(op);
-                if (invoke != null) {
-                    bar(html, invoke, lane, start[lane], event.timeMillis(), fullSpan, event instanceof Event.Fail);
+                int[] started = open.remove(op);
+                if (started != null) {
+                    bar(html, invokes.get(op), started[0], x(started[1], count[started[0]]), x, event instanceof Event.Fail);
                 }
             } else {
                 String kind = event.type();
@@ -141,10 +138,10 @@ public final class HtmlReport {
                         .append(escape(kind + ": " + describe(event))).append("</title></circle>");
             }
         }
-        for (Event.Invoke never : open.values()) {
-            if (never.cycle() < lanes) {
-                bar(html, never, never.cycle(), start[never.cycle()], end[never.cycle()], fullSpan, true);
-            }
+        for (Map.Entry<Long, int[]> never : open.entrySet()) {
+            int lane = never.getValue()[0];
+            bar(html, invokes.get(never.getKey()), lane, x(never.getValue()[1], count[lane]), x(count[lane], count[lane]),
+                    true);
         }
         html.append("</svg>\n");
         if (cycles > lanes) {
@@ -166,10 +163,8 @@ public final class HtmlReport {
         html.append("</section>\n");
     }
 
-    private static void bar(StringBuilder html, Event.Invoke invoke, int lane, long laneStart, long until, long span,
+    private static void bar(StringBuilder html, Event.Invoke invoke, int lane, double from, double to,
                             boolean failed) {
-        double from = LEFT + (WIDTH - LEFT - 8) * (double) (invoke.timeMillis() - laneStart) / span;
-        double to = LEFT + (WIDTH - LEFT - 8) * (double) (until - laneStart) / span;
         int y = lane * LANE + 2;
         html.append("<rect class=\"op ").append(invoke.function().wire()).append(failed ? " failed" : "")
                 .append("\" x=\"").append(round(from)).append("\" y=\"").append(y + 3).append("\" width=\"")
@@ -178,6 +173,11 @@ public final class HtmlReport {
                         + (invoke.writes() == null ? "" : " " + invoke.writes().size() + " records")
                         + (failed ? " (failed or never completed)" : "")))
                 .append("</title></rect>");
+    }
+
+    /** The x of the {@code at}-th of {@code count} events of a lane. */
+    private static double x(int at, int count) {
+        return LEFT + (WIDTH - LEFT - 8) * (double) at / Math.max(1, count);
     }
 
     private static String describe(Event event) {

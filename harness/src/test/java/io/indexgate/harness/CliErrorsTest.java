@@ -82,6 +82,9 @@ class CliErrorsTest {
         assertRefused("--ops: must be at least 1, got -5", "workload", "--data-dir",
                 directory.resolve("d").toString(), "--ops", "-5");
         assertRefused("unknown persistence mode 'nosuch'", "scenarios", "--mode", "nosuch");
+        Path notADirectory = Files.writeString(directory.resolve("plain-file"), "x");
+        assertRefused("cannot open the store in " + notADirectory, "workload", "--data-dir",
+                notADirectory.toString(), "--ops", "3");
         Path empty = Files.createDirectories(directory.resolve("empty-run"));
         Files.writeString(empty.resolve("history.jsonl"), "");
         assertRefused("holds no events", "check", "--run-dir", empty.toString());

@@ -468,6 +468,10 @@ public final class IndexgateCli {
                             + probe.detail());
                 } else if (event instanceof Event.Recovered recovered) {
                     counts[2] = recovered.recovery().records().size();
+                    if (!recovered.recovery().opened()) {
+                        System.err.println("indexgate: cannot open the store in " + dataDir + ": "
+                                + recovered.recovery().openError());
+                    }
                 }
             });
             System.out.printf("workload on %s (%s, seed %d): %d operations, %d failed; %d records at start%n",

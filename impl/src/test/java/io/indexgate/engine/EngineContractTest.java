@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.engine.exact.ExactVectorSearchEngine;
 import io.indexgate.persist.CorruptIndexException;
-import io.indexgate.testing.PersistenceMode;
 import io.indexgate.testing.ClusteredVectors;
 import java.io.IOException;
 import java.nio.file.Files;

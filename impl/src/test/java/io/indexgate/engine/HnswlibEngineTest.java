@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.indexgate.engine.hnswlib.HnswlibVectorSearchEngine;
-import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.indexgate.engine;
 
 import io.indexgate.engine.usearch.USearchVectorSearchEngine;
-import io.indexgate.testing.PersistenceMode;
 import io.indexgate.testing.ClusteredVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,6 @@ import io.indexgate.engine.EngineOptions;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.engine.exact.ExactVectorSearchEngine;
-import io.indexgate.testing.PersistenceMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,6 @@ import io.indexgate.engine.EngineOptions;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.engine.exact.ExactVectorSearchEngine;
-import io.indexgate.testing.PersistenceMode;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;

@@ -6,7 +6,6 @@ import io.indexgate.harness.history.Histories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -200,21 +199,8 @@ public final class HtmlReport {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder escaped = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '&' -> escaped.append("&amp;");
-                case '"' -> escaped.append("&quot;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
+    private static String escape(String text) {
+        return Reports.escape(text);
     }
 
     private static final String STYLE = String.join("\n",

@@ -188,7 +188,11 @@ public final class Reports {
         return xml.append("</testsuite>\n").toString();
     }
 
-    private static String escape(String text) {
+    /** {@code text} for XML or HTML text and attribute values (control characters but newline and tab blanked). */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
         StringBuilder escaped = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {

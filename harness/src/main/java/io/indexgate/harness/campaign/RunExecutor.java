@@ -246,22 +246,33 @@ public final class RunExecutor {
         if (!Files.exists(journal) || Files.size(journal) == 0) {
             return;
         }
-        Path log = runDirectory.resolve("child-" + explorer.cycle() + "-explorer.log");
-        Path output = runDirectory.resolve("child-" + explorer.cycle() + "-explorer.out");
-        Files.writeString(log, String.join(" ", launcher.command(explorer)) + System.lineSeparator());
-        Process process = launcher.start(explorer, log, output);
+        runToCompletion(explorer, "explorer", history, runStarted, runDirectory);
+    }
+
+    /**
+     * Runs a side child (an explorer or an intruder) to its clean exit and records its protocol lines in its cycle;
+     * its log and output are {@code child-<cycle>-<name>.log/.out}.
+     *
+     * @throws IOException if it does not exit cleanly in time or prints malformed protocol lines
+     */
+    private void runToCompletion(ChildLauncher.ChildSpec child, String name, List<Event> history, long runStarted,
+                                 Path runDirectory) throws IOException, InterruptedException {
+        Path log = runDirectory.resolve("child-" + child.cycle() + "-" + name + ".log");
+        Path output = runDirectory.resolve("child-" + child.cycle() + "-" + name + ".out");
+        Files.writeString(log, String.join(" ", launcher.command(child)) + System.lineSeparator());
+        Process process = launcher.start(child, log, output);
         try {
             if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     || process.exitValue() != ChildExit.CLEAN.status()) {
-                throw new IOException("the crash-state explorer of cycle " + explorer.cycle() + " failed; see " + log);
+                throw new IOException("the " + name + " child of cycle " + child.cycle() + " failed; see " + log);
             }
         } finally {
             launcher.reap(process);
         }
-        List<String> garbage = recordProtocol(Files.readAllLines(output, StandardCharsets.UTF_8), explorer.cycle(),
+        List<String> garbage = recordProtocol(Files.readAllLines(output, StandardCharsets.UTF_8), child.cycle(),
                 history, runStarted, log);
         if (!garbage.isEmpty()) {
-            throw new IOException("the crash-state explorer printed malformed protocol lines, e.g. " + garbage.get(0));
+            throw new IOException("the " + name + " child printed malformed protocol lines, e.g. " + garbage.get(0));
         }
     }
 
@@ -349,25 +360,7 @@ public final class RunExecutor {
         }
         Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
         recordProtocol(complete, child.cycle(), history, runStarted, log);
-        ChildLauncher.ChildSpec intruder = child.asIntruder();
-        Path intruderLog = runDirectory.resolve("child-" + child.cycle() + "-intruder.log");
-        Path intruderOutput = runDirectory.resolve("child-" + child.cycle() + "-intruder.out");
-        Files.writeString(intruderLog, String.join(" ", launcher.command(intruder)) + System.lineSeparator());
-        Process process = launcher.start(intruder, intruderLog, intruderOutput);
-        try {
-            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    || process.exitValue() != ChildExit.CLEAN.status()) {
-                throw new IOException("the intruding child of cycle " + child.cycle() + " failed; see "
-                        + intruderLog);
-            }
-        } finally {
-            launcher.reap(process);
-        }
-        List<String> garbage = recordProtocol(Files.readAllLines(intruderOutput, StandardCharsets.UTF_8),
-                child.cycle(), history, runStarted, intruderLog);
-        if (!garbage.isEmpty()) {
-            throw new IOException("the intruding child printed malformed protocol lines, e.g. " + garbage.get(0));
-        }
+        runToCompletion(child.asIntruder(), "intruder", history, runStarted, runDirectory);
         return complete.size();
     }
 

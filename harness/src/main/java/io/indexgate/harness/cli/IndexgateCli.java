@@ -244,16 +244,10 @@ public final class IndexgateCli {
                     campaignSeed, work);
             CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
             Path results = Reports.campaignDirectory(spec.reportDir(), campaignSeed);
-            Reports.write(result, results);
             Reports.keepFailingRuns(result, results);
-            HtmlReport.write(result, results);
-            java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
-            Reports.printTable(result, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
-            Files.writeString(results.resolve("summary.txt"), table.toString(java.nio.charset.StandardCharsets.UTF_8)
-                    + Reports.verdictLine(result) + System.lineSeparator());
-            Reports.linkLatest(spec.reportDir(), results);
+            String table = writeResults(result, spec.reportDir(), results);
             out.println();
-            out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8));
+            out.print(table);
             out.println("results: " + results + " (verdict.json, junit.xml, summary.txt"
                     + ", index.html"
                     + (result.verdict() == ExitCode.VALID ? "" : ", runs/ with the failing runs' histories and logs")
@@ -320,19 +314,29 @@ public final class IndexgateCli {
             }
             CampaignResult merged = new CampaignResult(seed, campaignMode, runs, millis, cycles);
             Path results = Reports.campaignDirectory(reportDir, seed);
-            Reports.write(merged, results);
-            HtmlReport.write(merged, results);
-            java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
-            Reports.printTable(merged, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
-            Files.writeString(results.resolve("summary.txt"), table.toString(java.nio.charset.StandardCharsets.UTF_8)
-                    + Reports.verdictLine(merged) + System.lineSeparator());
-            Reports.linkLatest(reportDir, results);
-            System.out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.print(writeResults(merged, reportDir, results));
             System.out.println("merged " + shards.size() + " shards into " + results + " (wall time: the slowest "
                     + "shard's)");
             System.out.println(Reports.verdictLine(merged));
             return merged.exitCode();
         }
+    }
+
+    /**
+     * Writes a campaign's results into {@code results} (verdict.json, junit.xml, index.html, summary.txt) and
+     * points {@code reportDir/latest} at it.
+     *
+     * @return the table, as {@code summary.txt} holds it without the verdict line
+     */
+    private static String writeResults(CampaignResult result, Path reportDir, Path results) throws IOException {
+        Reports.write(result, results);
+        HtmlReport.write(result, results);
+        java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+        Reports.printTable(result, new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
+        String text = table.toString(java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(results.resolve("summary.txt"), text + Reports.verdictLine(result) + System.lineSeparator());
+        Reports.linkLatest(reportDir, results);
+        return text;
     }
 
     /** {@code i/n} with 1 <= i <= n, or a parameter error that names --shard. */

@@ -66,7 +66,8 @@ class DurabilityGateTest {
                         || scenario.expectation(mode) != scenario.expectation(PersistenceMode.ATOMIC))
                 .toList();
         Path modeWork = work.resolve(mode.cliName());
-        List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode, true, List.of(), PowerLossModel.NONE,
+        List<CampaignSpec.Target> targets = Targets.build(scenarios, engines(), mode,
+                new Targets.Enumeration(true, false, List.of(), SEED, OPERATIONS, List.of()), PowerLossModel.NONE,
                 launcher, modeWork);
         return run(CampaignSpec.builder(targets, modeWork,
                         Path.of("target", "indexgate-report", mode.cliName()).toAbsolutePath())

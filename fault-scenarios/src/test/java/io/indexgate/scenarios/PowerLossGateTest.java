@@ -39,7 +39,8 @@ class PowerLossGateTest {
     private CampaignResult campaign(PersistenceMode mode, PowerLossModel model, Predicate<String> points)
             throws Exception {
         Path modeWork = work.resolve(model.cliName() + "-" + mode.cliName());
-        List<CampaignSpec.Target> targets = Targets.build(List.of(), engines(), mode, true, List.of(), model,
+        List<CampaignSpec.Target> targets = Targets.build(List.of(), engines(), mode,
+                new Targets.Enumeration(true, false, List.of(), SEED, DurabilityGateTest.OPERATIONS, List.of()), model,
                 ChildLauncher.forThisJvm(), modeWork).stream()
                 .filter(target -> points.test(target.scenario().name()))
                 .toList();

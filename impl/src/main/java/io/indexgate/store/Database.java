@@ -53,7 +53,6 @@ final class Database implements AutoCloseable {
         this.file = file;
         this.snapshotDirectory = snapshotDirectory;
         this.writer = connect();
-        writer.setAutoCommit(false);
         for (int i = 0; i < READERS; i++) {
             Connection reader = connect();
             allReaders.add(reader);
@@ -143,25 +142,52 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one write transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs {@code work} in one write transaction: committed if it returns, rolled back if it throws.
+     *
+     * <p>The transaction is SQLite's own, begun and ended by statements ({@code BEGIN IMMEDIATE}, {@code COMMIT},
+     * {@code ROLLBACK}) on a connection in auto-commit mode, not sqlite-jdbc's {@code setAutoCommit(false)}: that one
+     * begins the next transaction only after a successful commit, so after a commit that failed (an EIO on the
+     * write-ahead log's fsync, a full disk) every later statement ran in auto-commit, each committed alone, and a
+     * crash between a record and its pending-operation row left a record that no recovery puts in the index (the
+     * gate's crash points below the JVM found it). Here every write begins its own transaction, and a failed one is
+     * rolled back whether SQLite still holds it or has already rolled it back itself.
+     */
     <T> T write(Work<T> work) throws SQLException {
         writeLock.lock();
         try {
             ensureOpen();
+            execute("BEGIN IMMEDIATE");
             try {
                 T result = work.run(writer);
-                writer.commit();
+                execute("COMMIT");
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    writer.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
+                rollBack(e);
                 throw e;
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    @io.indexgate.persist.FaultPoint("the negative control autocommit-after-failed-commit.btm: no transaction begun")
+    private void execute(String sql) throws SQLException {
+        try (Statement statement = writer.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Rolls back the writer's transaction after {@code failure}, if SQLite has not already. */
+    @io.indexgate.persist.FaultPoint("the negative control autocommit-after-failed-commit.btm: a write failed")
+    private void rollBack(Throwable failure) {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException rollbackFailure) {
+            // "no transaction is active": SQLite rolled back by itself (a failed COMMIT of an I/O error does).
+            if (rollbackFailure.getMessage() == null || !rollbackFailure.getMessage().contains("no transaction")) {
+                failure.addSuppressed(rollbackFailure);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.indexgate.harness.campaign;
 
+import io.indexgate.harness.powerloss.PowerLossScope;
 import io.indexgate.testing.PersistenceMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,18 +21,20 @@ import java.util.List;
  * @param parallel    runs at once
  * @param shardIndex  this shard, from 1
  * @param shardCount  shards in all
- * @param powerLoss   the power-loss model; under a simulated one the children's index directory is on the power-loss simulation, so that every halt and
- *                    kill is a power cut
+ * @param powerLoss   the power-loss model; under a simulated one every halt and kill is a power cut
+ * @param powerLossScope which files a simulated power cut reaches: every file of the data directory (below the JVM,
+ *                    through the preloaded file-system library) or the index directory alone (in the child's JVM)
  */
 public record CampaignSpec(List<Target> targets, PersistenceMode mode, long seed,
                            int cycles, int kills, int operations, List<Path> withRules, Path workDir,
                            Path reportDir, int parallel, int shardIndex, int shardCount,
-                           io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
+                           io.indexgate.harness.powerloss.PowerLossModel powerLoss, PowerLossScope powerLossScope) {
 
     /**
      * A builder of a campaign of {@code targets} that keeps its data in {@code workDir} and its reports in {@code
      * reportDir}; everything else defaults as on the command line: ATOMIC mode, seed 0, 3 fault cycles, 10 kills,
-     * 40 operations per child, no extra rules, one run at a time, one shard, no power-loss simulation.
+     * 40 operations per child, no extra rules, one run at a time, one shard, no power-loss simulation (and when
+     * one is chosen, it reaches every file of the data directory).
      */
     public static Builder builder(List<Target> targets, Path workDir, Path reportDir) {
         return new Builder(targets, workDir, reportDir);
@@ -53,6 +56,7 @@ public record CampaignSpec(List<Target> targets, PersistenceMode mode, long seed
         private int shardCount = 1;
         private io.indexgate.harness.powerloss.PowerLossModel powerLoss =
                 io.indexgate.harness.powerloss.PowerLossModel.NONE;
+        private PowerLossScope powerLossScope = PowerLossScope.ALL;
 
         private Builder(List<Target> targets, Path workDir, Path reportDir) {
             this.targets = targets;
@@ -107,10 +111,15 @@ public record CampaignSpec(List<Target> targets, PersistenceMode mode, long seed
             return this;
         }
 
+        public Builder powerLossScope(PowerLossScope value) {
+            powerLossScope = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException if a count is below 1 or the shard is out of range */
         public CampaignSpec build() {
             return new CampaignSpec(targets, mode, seed, cycles, kills, operations, withRules, workDir, reportDir,
-                    parallel, shardIndex, shardCount, powerLoss);
+                    parallel, shardIndex, shardCount, powerLoss, powerLossScope);
         }
     }
 

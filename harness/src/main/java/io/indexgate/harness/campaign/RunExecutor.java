@@ -7,7 +7,11 @@ import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.nemesis.MediaFaults;
 import io.indexgate.harness.powerloss.CrashStates;
+import io.indexgate.harness.nemesis.SyscallFault;
 import io.indexgate.harness.powerloss.PowerLossModel;
+import io.indexgate.harness.powerloss.PowerLossScope;
+import io.indexgate.harness.powerloss.SyscallJournal;
+import io.indexgate.harness.powerloss.SyscallModel;
 import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.store.SQLiteVectorStore;
@@ -52,12 +56,13 @@ public final class RunExecutor {
      * @param killWindowMs for kill scenarios, the moment of the kill is drawn from [0, this) after the start
      * @param extraRules   rule files loaded into every child on top of the scenario's own
      * @param runDirectory where the data, history and logs go (created)
-     * @param powerLoss    the power-loss model: under a simulated one every halt or kill is a power cut (strikes then start at the second
-     *                     save, so that a committed index is at stake)
+     * @param powerLoss    the power-loss model: under a simulated one every halt or kill is a power cut (strikes then
+     *                     start at the second save, so that a committed index is at stake)
+     * @param scope        which files a simulated power cut reaches
      */
     public record RunSpec(Scenario scenario, String engine, PersistenceMode mode, long seed, int cycles,
                           int operations, int killWindowMs, List<Path> extraRules, Path runDirectory,
-                          io.indexgate.harness.powerloss.PowerLossModel powerLoss) {
+                          io.indexgate.harness.powerloss.PowerLossModel powerLoss, PowerLossScope scope) {
     
         /**
          * The {@code indexgate run} command line that runs this run again, alone, with everything that shapes it:
@@ -83,6 +88,9 @@ public final class RunExecutor {
             }
             if (powerLoss.simulated()) {
                 words.add("--power-loss=" + powerLoss.cliName());
+                if (scope != PowerLossScope.ALL) {
+                    words.addAll(List.of("--power-loss-scope", scope.cliName()));
+                }
                 String crashStates = System.getProperty(WorkloadMain.CRASH_STATES_PROPERTY);
                 if (crashStates != null) {
                     words.addAll(List.of("--crash-states", crashStates));
@@ -106,11 +114,23 @@ public final class RunExecutor {
          */
         public static RunSpec of(CampaignSpec campaign, CampaignSpec.Target target) {
             Scenario scenario = target.scenario();
-            return new RunSpec(scenario, target.engine(), campaign.mode(), campaign.seed(),
-                    scenario.isKill() ? campaign.kills() : Math.max(campaign.cycles(), scenario.minCycles()),
+            // A file-system fault strikes a call numbered in the traced first cycle: one fault cycle, then recovery.
+            int cycles = scenario.isKill() ? campaign.kills() : scenario.isSyscall() ? 1
+                    : Math.max(campaign.cycles(), scenario.minCycles());
+            return new RunSpec(scenario, target.engine(), campaign.mode(), campaign.seed(), cycles,
                     scenario.isChurn() ? scenario.operations() : campaign.operations(), KILL_WINDOW_MS,
                     campaign.withRules(), campaign.workDir().resolve(scenario.name() + "-" + target.engine()),
-                    campaign.powerLoss());
+                    campaign.powerLoss(), campaign.powerLossScope());
+        }
+
+        /** Whether the harness models every file of the data directory from the children's file-system journals. */
+        boolean modelsEveryFile() {
+            return powerLoss.simulated() && scope == PowerLossScope.ALL;
+        }
+
+        /** Whether the children run under the preloaded file-system library. */
+        boolean preloaded() {
+            return modelsEveryFile() || scenario.isSyscall();
         }
     }
 
@@ -123,6 +143,11 @@ public final class RunExecutor {
         try {
             Files.createDirectories(spec.runDirectory());
             Path data = spec.runDirectory().resolve("data");
+            Path durable = WorkloadMain.durableDirectory(data, spec.scope());
+            if (spec.preloaded()) {
+                // The library's root: it exists before the first child (the store would create it otherwise).
+                Files.createDirectories(data);
+            }
             List<Path> rules = new ArrayList<>();
             if (spec.scenario().rule() != null) {
                 rules.add(Files.writeString(spec.runDirectory().resolve(spec.scenario().name() + ".btm"),
@@ -135,20 +160,33 @@ public final class RunExecutor {
                 int strikeAt = (spec.powerLoss().simulated() ? 2 : 1) + random.nextInt(spec.powerLoss().simulated() ? 3 : 4);
                 long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
                 boolean intrude = spec.scenario().isIntrusion() && !last;
+                Path journal = spec.preloaded() ? spec.runDirectory().resolve("calls-" + cycle + ".bin") : null;
                 ChildLauncher.ChildSpec child = ChildLauncher.ChildSpec.builder(data, spec.engine(), spec.mode())
                         .seed(spec.seed()).cycle(cycle).operations(last ? 0 : spec.operations())
                         .rules(last ? spec.extraRules() : rules).strikeAt(strikeAt).powerLoss(spec.powerLoss())
+                        .scope(spec.scope()).journal(journal)
+                        .syscallFault(last ? null : spec.scenario().syscall())
                         .holdFile(intrude ? spec.runDirectory().resolve("hold-" + cycle) : null).build();
                 if (spec.powerLoss() == PowerLossModel.REORDER) {
-                    explore(child.asExplorer(spec.extraRules()), history, started, spec.runDirectory());
+                    explore(child.asExplorer(spec.extraRules()), durable, history, started, spec.runDirectory());
+                }
+                SyscallModel.Base base = null;
+                if (spec.modelsEveryFile()) {
+                    if (Files.exists(durable)) {
+                        SyscallModel.materialize(durable, data);
+                    }
+                    base = SyscallModel.capture(data);
                 }
                 String problem = runChild(child, killAt, history, started, spec.runDirectory());
+                if (problem == null && journal != null) {
+                    problem = afterPreloadedChild(spec, child, journal, base, durable);
+                }
                 if (problem != null) {
                     harnessError = problem;
                     break;
                 }
                 if (!last && spec.scenario().damage() != null) {
-                    rot(spec, data, cycle, history, started);
+                    rot(spec, data, durable, cycle, history, started);
                 }
             }
             if (harnessError == null && history.stream().noneMatch(
@@ -185,7 +223,7 @@ public final class RunExecutor {
     private String runChild(ChildLauncher.ChildSpec child, long killAtMillis, List<Event> history, long runStarted,
                             Path runDirectory) throws IOException, InterruptedException {
         Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
-        Files.writeString(log, String.join(" ", launcher.command(child)) + System.lineSeparator(),
+        Files.writeString(log, launcher.commandLine(child) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         record(history, new Event.Start(child.cycle(), "strike at " + child.strikeAt()
                 + (killAtMillis >= 0 ? ", kill after " + killAtMillis + " ms" : ""), null), runStarted);
@@ -235,14 +273,57 @@ public final class RunExecutor {
     }
 
     /**
+     * After a child that ran under the preloaded file-system library: the journal of its calls checked (nothing the
+     * model cannot follow; a file-system fault struck the call it was traced at) and, when the harness models every
+     * file, replayed into the durable state (with its pending operations under the reordering model) that the cut
+     * at the child's end leaves.
+     *
+     * @return a harness problem, or null
+     */
+    private static String afterPreloadedChild(RunSpec spec, ChildLauncher.ChildSpec child, Path journal,
+                                              SyscallModel.Base base, Path durable) throws IOException {
+        List<SyscallJournal.Call> calls = SyscallJournal.read(journal);
+        SyscallFault fault = child.syscallFault();
+        if (fault != null) {
+            for (SyscallJournal.Call struck : calls) {
+                if (struck.kind() != SyscallJournal.Kind.FAULT) {
+                    continue;
+                }
+                String expected = fault.strikes().stream().filter(strike -> strike.call() == struck.sequence())
+                        .map(SyscallFault.Strike::expected).findFirst().orElse("no strike");
+                if (!struck.struckSite().equals(expected)) {
+                    return "the file-system fault of " + spec.scenario().name() + " struck call " + struck.sequence()
+                            + " (" + struck.struckSite() + "), but the tracer saw " + expected + " there: the "
+                            + "child did not repeat the traced run; see " + journal;
+                }
+            }
+        }
+        if (spec.modelsEveryFile()) {
+            try {
+                SyscallModel.replay(base, calls, durable, spec.powerLoss() == PowerLossModel.REORDER);
+            } catch (IOException e) {
+                return "child " + child.cycle() + ": " + e.getMessage() + "; see " + journal;
+            }
+        } else {
+            for (SyscallJournal.Call call : calls) {
+                if (call.kind() == SyscallJournal.Kind.UNSUPPORTED) {
+                    return "child " + child.cycle() + " did something the file-system library cannot follow: "
+                            + call.text() + "; see " + journal;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * Under the reordering model, if the last cut left pending operations: a child without the scenario's rules
      * recovers and reports each crash state of the cut in scratch copies and installs the one the run goes on from,
      * before the cycle's own child starts. (In the cycle's child the scenario's rules would strike in the scratch
      * copies, and a fault there would excuse the whole cycle.) Its events are recorded in the cycle it precedes.
      */
-    private void explore(ChildLauncher.ChildSpec explorer, List<Event> history, long runStarted, Path runDirectory)
-            throws IOException, InterruptedException {
-        Path journal = explorer.dataDirectory().resolve(WorkloadMain.DURABLE).resolve(CrashStates.JOURNAL);
+    private void explore(ChildLauncher.ChildSpec explorer, Path durable, List<Event> history, long runStarted,
+                         Path runDirectory) throws IOException, InterruptedException {
+        Path journal = durable.resolve(CrashStates.JOURNAL);
         if (!Files.exists(journal) || Files.size(journal) == 0) {
             return;
         }
@@ -259,7 +340,7 @@ public final class RunExecutor {
                                  Path runDirectory) throws IOException, InterruptedException {
         Path log = runDirectory.resolve("child-" + child.cycle() + "-" + name + ".log");
         Path output = runDirectory.resolve("child-" + child.cycle() + "-" + name + ".out");
-        Files.writeString(log, String.join(" ", launcher.command(child)) + System.lineSeparator());
+        Files.writeString(log, launcher.commandLine(child) + System.lineSeparator());
         Process process = launcher.start(child, log, output);
         try {
             if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -277,20 +358,25 @@ public final class RunExecutor {
     }
 
     /** Damages the index file or a temp at rest, as the scenario says, at a position drawn from the seed and cycle. */
-    private static void rot(RunSpec spec, Path data, int cycle, List<Event> history, long runStarted)
+    private static void rot(RunSpec spec, Path data, Path durable, int cycle, List<Event> history, long runStarted)
             throws IOException {
         PowerLossModel model = spec.powerLoss();
         if (model == PowerLossModel.REORDER) {
             // The rot damages the file at rest, so the cut must be settled first: one of its crash states, from the
             // seed, becomes the durable state (no exploration: the rot, not the cut, is under test here).
-            String settled = CrashStates.settle(data.resolve(WorkloadMain.DURABLE), spec.seed() * 31 + cycle);
+            String settled = CrashStates.settle(durable, spec.seed() * 31 + cycle);
             if (settled != null) {
                 record(history, new Event.Settled(cycle, settled, null),
                         runStarted);
             }
         }
+        if (spec.modelsEveryFile()) {
+            // The damage happens at rest on the disk the cut left: that disk, damaged, is the durable state after.
+            SyscallModel.materialize(durable, data);
+        }
+        PowerLossModel inProcess = WorkloadMain.inProcessModel(model, spec.scope());
         Path indexDirectory = WorkloadMain.indexDirectory(data,
-                model.simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE);
+                inProcess.simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE);
         try {
             Event.Rot done = MediaFaults.damage(indexDirectory.resolve(SQLiteVectorStore.indexFileName(
                     WorkloadMain.NAMESPACE, WorkloadMain.COLLECTION, spec.engine())), spec.scenario().damage(),
@@ -299,9 +385,12 @@ public final class RunExecutor {
                 record(history, done, runStarted);
             }
         } finally {
-            if (model.simulated()) {
+            if (inProcess.simulated()) {
                 indexDirectory.getFileSystem().close();
             }
+        }
+        if (spec.modelsEveryFile()) {
+            SyscallModel.replay(SyscallModel.capture(data), List.of(), durable, false);
         }
     }
 

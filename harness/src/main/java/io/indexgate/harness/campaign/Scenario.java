@@ -1,12 +1,14 @@
 package io.indexgate.harness.campaign;
 
+import io.indexgate.harness.nemesis.SyscallFault;
 import io.indexgate.testing.PersistenceMode;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * One fault scenario: data, not code. A Byteman rule (for halts and thrown errors) or none (random SIGKILL), with
- * what it is expected to do in each persistence mode.
+ * One fault scenario: data, not code. A Byteman rule (for halts and thrown errors), a fault of the preloaded
+ * file-system library (below the JVM), or none (random SIGKILL, damage at rest, intrusion, churn), with what it is
+ * expected to do in each persistence mode.
  *
  * @param name        unique, used on the command line and in reports
  * @param description one sentence
@@ -20,9 +22,12 @@ import java.util.Objects;
  *                    {@code index} or {@code temp} and how {@code bitflip}, {@code zero} or {@code truncate} (see
  *                    {@link io.indexgate.harness.nemesis.MediaFaults}); null otherwise
  * @param operations  for {@code churn}: the operations of each of its cycles; 0 otherwise (the campaign's count)
+ * @param syscall     for {@code syscall}: the fault the preloaded file-system library injects in the first cycle's
+ *                    child (see {@link io.indexgate.harness.powerloss.FileSystemShim}); null otherwise
  */
 public record Scenario(String name, String description, Kind kind, String strikes, String rule,
-                       Map<PersistenceMode, Expectation> expected, int minCycles, String damage, int operations) {
+                       Map<PersistenceMode, Expectation> expected, int minCycles, String damage, int operations,
+                       SyscallFault syscall) {
 
     /** What a scenario does to the children. In descriptors and reports, lower case. */
     public enum Kind {
@@ -39,7 +44,12 @@ public record Scenario(String name, String description, Kind kind, String strike
         /** No fault: long cycles of writes with the engine probed after each. */
         CHURN(false),
         /** A user's rule file. */
-        CUSTOM(true);
+        CUSTOM(true),
+        /**
+         * Below the JVM: the preloaded file-system library crashes the child at, or fails, the N-th file-system call
+         * it makes under the data directory (an enumerated crash point of SQLite's commit or of a save).
+         */
+        SYSCALL(false);
 
         private final boolean needsRule;
 
@@ -78,6 +88,10 @@ public record Scenario(String name, String description, Kind kind, String strike
         if ((kind == Kind.ROT) != (damage != null)) {
             throw new IllegalArgumentException("scenario " + name + ": a damage goes with kind rot, and only there");
         }
+        if ((kind == Kind.SYSCALL) != (syscall != null)) {
+            throw new IllegalArgumentException("scenario " + name + ": a file-system fault goes with kind syscall, "
+                    + "and only there");
+        }
         if ((kind == Kind.CHURN) != (operations > 0)) {
             throw new IllegalArgumentException("scenario " + name + ": an operation count goes with kind churn, and "
                     + "only there");
@@ -100,6 +114,7 @@ public record Scenario(String name, String description, Kind kind, String strike
         private int minCycles = 1;
         private String damage;
         private int operations;
+        private SyscallFault syscall;
 
         private Builder(String name, Kind kind) {
             this.name = name;
@@ -142,9 +157,15 @@ public record Scenario(String name, String description, Kind kind, String strike
             return this;
         }
 
+        public Builder syscall(SyscallFault value) {
+            syscall = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException if the parts do not fit the kind (see {@link Scenario}) */
         public Scenario build() {
-            return new Scenario(name, description, kind, strikes, rule, expected, minCycles, damage, operations);
+            return new Scenario(name, description, kind, strikes, rule, expected, minCycles, damage, operations,
+                    syscall);
         }
     }
 
@@ -159,6 +180,10 @@ public record Scenario(String name, String description, Kind kind, String strike
 
     public boolean isChurn() {
         return kind == Kind.CHURN;
+    }
+
+    public boolean isSyscall() {
+        return kind == Kind.SYSCALL;
     }
 
     public boolean isIntrusion() {

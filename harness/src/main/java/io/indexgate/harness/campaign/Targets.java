@@ -7,30 +7,64 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds a campaign's targets: catalog scenarios on every engine, and each engine's enumerated crash points. */
+/**
+ * Builds a campaign's targets: catalog scenarios on every engine, and each engine's enumerated crash points (of the
+ * save's Java calls, and below the JVM).
+ */
 public final class Targets {
 
     private Targets() {
     }
 
     /**
-     * The given scenarios on every engine, followed by the crash points traced for each engine in {@code mode} (all of
-     * them, or only those named in {@code onlyPoints} when it is not empty).
+     * What to enumerate, besides the chosen scenarios.
      *
-     * @throws IllegalArgumentException if {@code onlyPoints} names a point that was not enumerated
+     * @param savePoints    the crash points of a save's Java file-system calls ({@link CrashPoints})
+     * @param syscallPoints the crash points below the JVM, SQLite's calls included ({@link SyscallPoints})
+     * @param onlyPoints    if not empty, only these enumerated points (by name), whatever the two flags say
+     * @param seed          the campaign's seed (the syscall tracer runs the campaign's own first cycle)
+     * @param operations    operations per child
+     * @param withRules     rule files loaded into every child
+     */
+    public record Enumeration(boolean savePoints, boolean syscallPoints, List<String> onlyPoints, long seed,
+                              int operations, List<Path> withRules) {
+
+        /** Nothing enumerated. */
+        public static Enumeration none() {
+            return new Enumeration(false, false, List.of(), 0, 1, List.of());
+        }
+    }
+
+    /**
+     * The given scenarios on every engine, followed by the crash points enumerated for each engine in {@code mode}
+     * (all of them, or only those named in {@link Enumeration#onlyPoints()} when it is not empty).
+     *
+     * @throws IllegalArgumentException if a point is named that was not enumerated
      */
     public static List<CampaignSpec.Target> build(List<Scenario> scenarios, List<String> engines, PersistenceMode mode,
-                                                  boolean enumerate, List<String> onlyPoints, io.indexgate.harness.powerloss.PowerLossModel powerLoss,
+                                                  Enumeration enumeration,
+                                                  io.indexgate.harness.powerloss.PowerLossModel powerLoss,
                                                   ChildLauncher launcher, Path workDir)
             throws IOException, InterruptedException {
         List<CampaignSpec.Target> targets = new ArrayList<>(CampaignSpec.everyOn(scenarios, engines));
-        if (!enumerate && onlyPoints.isEmpty()) {
-            return targets;
-        }
+        List<String> onlyPoints = enumeration.onlyPoints();
+        boolean savePoints = onlyPoints.isEmpty() ? enumeration.savePoints()
+                : onlyPoints.stream().anyMatch(name -> name.startsWith(CampaignResult.POINT_PREFIX));
+        boolean syscallPoints = onlyPoints.isEmpty() ? enumeration.syscallPoints()
+                : onlyPoints.stream().anyMatch(name -> name.startsWith(SyscallPoints.PREFIX));
         List<String> found = new ArrayList<>();
         for (String engine : engines) {
-            List<CrashPoints.Point> traced = CrashPoints.trace(launcher, engine, mode, workDir.resolve("trace-" + engine));
-            for (Scenario point : CrashPoints.scenarios(engine, mode, traced, powerLoss)) {
+            List<Scenario> points = new ArrayList<>();
+            if (savePoints) {
+                points.addAll(CrashPoints.scenarios(engine, mode,
+                        CrashPoints.trace(launcher, engine, mode, workDir.resolve("trace-" + engine)), powerLoss));
+            }
+            if (syscallPoints) {
+                points.addAll(SyscallPoints.scenarios(engine, mode, SyscallPoints.trace(launcher, engine, mode,
+                        enumeration.seed(), enumeration.operations(), enumeration.withRules(),
+                        workDir.resolve("syscall-trace-" + engine)), powerLoss));
+            }
+            for (Scenario point : points) {
                 if (onlyPoints.isEmpty() || onlyPoints.contains(point.name())) {
                     targets.add(new CampaignSpec.Target(point, engine));
                     found.add(point.name());

@@ -31,7 +31,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import io.indexgate.harness.campaign.SyscallPoints;
+import io.indexgate.harness.campaign.Targets;
+import io.indexgate.harness.powerloss.FileSystemShim;
 import io.indexgate.harness.powerloss.PowerLossModel;
+import io.indexgate.harness.powerloss.PowerLossScope;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -126,18 +130,29 @@ public final class IndexgateCli {
         @Option(names = "--shard", defaultValue = "1/1", description = "i/n: run the i-th of n shards")
         String shard;
         @Option(names = "--power-loss", arity = "0..1", fallbackValue = "pessimistic", paramLabel = "MODEL",
-                description = "put the children's index directory on the power-loss simulation, so that every halt "
-                        + "and kill is a power cut: 'pessimistic' (the default of the bare flag) keeps only forced "
-                        + "state; 'reorder' also lets any allowed subset of the unforced operations persist (renames "
-                        + "before data, writes out of order) and recovers and checks every distinct crash state of "
-                        + "each cut (see --crash-states)")
+                description = "simulate a power cut at every halt and kill: 'pessimistic' (the default of the bare "
+                        + "flag) keeps only forced state; 'reorder' also lets any allowed subset of the unforced "
+                        + "operations persist (renames before data, writes out of order) and recovers and checks "
+                        + "every distinct crash state of each cut (see --crash-states)")
         String powerLossModel;
+        @Option(names = "--power-loss-scope", defaultValue = "all", paramLabel = "SCOPE",
+                description = "with --power-loss, which files the cut reaches: 'all' (every file of the data "
+                        + "directory, SQLite's included, modelled below the JVM by a preloaded library that journals "
+                        + "every file-system call; Linux x86-64) or 'index' (the index directory only, simulated "
+                        + "inside the child's JVM; SQLite's files count as durable)")
+        String powerLossScope;
         @Option(names = "--crash-states", defaultValue = "32", paramLabel = "N", description = "under --power-loss="
                 + "reorder, the most distinct crash states explored per cut")
         int crashStates;
         @Option(names = "--enumerate", negatable = true, description = "add the enumerated crash points of a save "
                 + "(traced per engine and mode); default: on when no --scenario or --rule is given")
         Boolean enumerate;
+        @Option(names = "--enumerate-syscalls", negatable = true, description = "add the crash points below the JVM: "
+                + "every file-system call of a save and of an acknowledged upsert, SQLite's own included, each "
+                + "crashed before and after (writes torn too; write-ahead-log writes and fsyncs also failed with "
+                + "ENOSPC and EIO), traced per engine and mode with this campaign's seed; default: on when no "
+                + "--scenario or --rule is given")
+        Boolean enumerateSyscalls;
 
         @Spec
         CommandLine.Model.CommandSpec command;
@@ -161,6 +176,12 @@ public final class IndexgateCli {
                 powerLoss = PowerLossModel.parse(powerLossModel);
             } catch (IllegalArgumentException e) {
                 throw wrong("--power-loss", e.getMessage());
+            }
+            PowerLossScope scope;
+            try {
+                scope = PowerLossScope.parse(powerLossScope);
+            } catch (IllegalArgumentException e) {
+                throw wrong("--power-loss-scope", e.getMessage());
             }
             try {
                 engineIds = engines(engine);
@@ -202,7 +223,20 @@ public final class IndexgateCli {
                 chosen.addAll(catalog.all());
             }
             for (String name : scenarios) {
-                if (name.startsWith(io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX)) {
+                if (name.startsWith(SyscallPoints.PREFIX)) {
+                    String prefix = SyscallPoints.PREFIX + switch (powerLoss) {
+                        case NONE -> "";
+                        case PESSIMISTIC -> "powerloss-";
+                        case REORDER -> "reorder-";
+                    } + persistenceMode.cliName() + "-";
+                    if (!name.startsWith(prefix) || !name.matches(".*-\\d{3}-(before|after|torn|eio|enospc)-.+")) {
+                        throw wrong("--scenario", "'" + name + "' is not a crash point below the JVM of mode "
+                                + persistenceMode.cliName() + (powerLoss.simulated() ? " under --power-loss="
+                                + powerLoss.cliName() : "") + " (such names start with " + prefix
+                                + "; `indexgate scenarios --enumerate` lists them)");
+                    }
+                    points.add(name);
+                } else if (name.startsWith(io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX)) {
                     // Checked in full after tracing; its form and its mode and model are checked now.
                     String prefix = "point-" + switch (powerLoss) {
                         case NONE -> "";
@@ -227,20 +261,36 @@ public final class IndexgateCli {
             for (Path rule : rules) {
                 chosen.add(ScenarioCatalog.fromRuleFile(rule));
             }
+            boolean syscallPoints = Boolean.TRUE.equals(enumerateSyscalls)
+                    || (enumerateSyscalls == null && wholeCatalog)
+                    || points.stream().anyMatch(name -> name.startsWith(SyscallPoints.PREFIX));
+            boolean belowTheJvm = syscallPoints || (powerLoss.simulated() && scope == PowerLossScope.ALL);
+            if (belowTheJvm && FileSystemShim.unavailableReason() != null) {
+                throw wrong(syscallPoints ? "--enumerate-syscalls" : "--power-loss-scope",
+                        FileSystemShim.unavailableReason() + (syscallPoints ? "; --no-enumerate-syscalls leaves "
+                                + "those points out" : "; --power-loss-scope index simulates the index files only"));
+            }
+            if (syscallPoints && powerLoss.simulated() && scope == PowerLossScope.INDEX) {
+                throw wrong("--power-loss-scope", "the crash points below the JVM need the whole data directory "
+                        + "under the model (--power-loss-scope all), or --no-enumerate-syscalls");
+            }
             long campaignSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
             Path work = workDir != null ? workDir : Files.createTempDirectory("indexgate-work");
+            List<Path> absoluteWithRules = withRules.stream().map(Path::toAbsolutePath).toList();
             List<CampaignSpec.Target> targets = io.indexgate.harness.campaign.Targets.build(chosen, engineIds,
-                    persistenceMode, Boolean.TRUE.equals(enumerate) || (enumerate == null && wholeCatalog), points,
-                    powerLoss, ChildLauncher.forThisJvm(), work);
+                    persistenceMode, new Targets.Enumeration(Boolean.TRUE.equals(enumerate)
+                            || (enumerate == null && wholeCatalog), syscallPoints, points, campaignSeed, operations,
+                            absoluteWithRules), powerLoss, ChildLauncher.forThisJvm(), work);
             CampaignSpec spec = CampaignSpec.builder(targets, work.toAbsolutePath(), reportDir.toAbsolutePath())
                     .mode(persistenceMode).seed(campaignSeed).cycles(cycles).kills(kills).operations(operations)
-                    .withRules(withRules.stream().map(Path::toAbsolutePath).toList()).parallel(parallel)
-                    .shard(shardParts[0], shardParts[1]).powerLoss(powerLoss)
+                    .withRules(absoluteWithRules).parallel(parallel)
+                    .shard(shardParts[0], shardParts[1]).powerLoss(powerLoss).powerLossScope(scope)
                     .build();
             PrintStream out = System.out;
             out.printf("indexgate run: %d runs (scenarios x %s), mode %s%s, seed %d, work dir %s%n",
                     targets.size(), engineIds, persistenceMode.cliName(),
-                    powerLoss.simulated() ? ", power loss (" + powerLoss.cliName() + ")" : "",
+                    powerLoss.simulated() ? ", power loss (" + powerLoss.cliName() + ", "
+                            + (scope == PowerLossScope.ALL ? "every file" : "index files only") + ")" : "",
                     campaignSeed, work);
             CampaignResult result = new Campaign(new RunExecutor(ChildLauncher.forThisJvm())).run(spec, System.err);
             Path results = Reports.campaignDirectory(spec.reportDir(), campaignSeed);
@@ -373,9 +423,11 @@ public final class IndexgateCli {
     }
 
     @Command(name = "scenarios", mixinStandardHelpOptions = true, showDefaultValues = true,
-            description = "List the scenario catalog; with --enumerate, also trace and list the crash points of a save.",
+            description = "List the scenario catalog; with --enumerate, also trace and list the crash points of a save "
+                    + "and, below the JVM, of a save and an acknowledged upsert.",
             footerHeading = "%nExamples:%n",
-            footer = {"  indexgate scenarios", "  indexgate scenarios --enumerate --engine all --mode direct"},
+            footer = {"  indexgate scenarios", "  indexgate scenarios --enumerate --engine all --mode direct",
+                    "  indexgate scenarios --enumerate --seed 42 --ops 24   (the points below the JVM of that seed)"},
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:misused"})
     static final class Scenarios implements Callable<Integer> {
         @Option(names = "--enumerate", description = "run the crash-point tracer and list the generated scenarios")
@@ -386,6 +438,12 @@ public final class IndexgateCli {
         @Option(names = "--mode", defaultValue = "atomic", description = "with --enumerate: the persistence mode "
                 + "whose save is traced")
         String mode;
+        @Option(names = "--seed", defaultValue = "1", description = "with --enumerate: the campaign seed whose first "
+                + "cycle the tracer below the JVM runs (the calls it numbers depend on the workload)")
+        long seed;
+        @Option(names = "--ops", defaultValue = "40", description = "with --enumerate: operations per child, as in "
+                + "the campaign")
+        int operations;
         @Spec
         CommandLine.Model.CommandSpec command;
 
@@ -397,6 +455,10 @@ public final class IndexgateCli {
                 engines(engine);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
+            }
+            if (operations < 1) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--ops: must be at least 1, got "
+                        + operations);
             }
             List<Scenario> listed = new ArrayList<>(ScenarioCatalog.load().all());
             if (enumerate) {
@@ -414,6 +476,23 @@ public final class IndexgateCli {
                     points.forEach(point -> System.out.println("  " + point));
                     listed.addAll(io.indexgate.harness.campaign.CrashPoints.scenarios(id, persistenceMode, points,
                             PowerLossModel.NONE));
+                    if (FileSystemShim.unavailableReason() != null) {
+                        System.out.println("  (no crash points below the JVM: " + FileSystemShim.unavailableReason()
+                                + ")");
+                        continue;
+                    }
+                    Path syscallDirectory = Files.createTempDirectory("indexgate-syscall-trace");
+                    List<SyscallPoints.Point> calls;
+                    try {
+                        calls = SyscallPoints.trace(ChildLauncher.forThisJvm(), id, persistenceMode, seed,
+                                operations, List.of(), syscallDirectory);
+                    } finally {
+                        TempFiles.deleteTree(syscallDirectory);
+                    }
+                    System.out.printf("%s, %s, seed %d: %d file-system calls below the JVM in a save and an "
+                            + "acknowledged upsert%n", id, persistenceMode.cliName(), seed, calls.size());
+                    calls.forEach(call -> System.out.println("  " + call));
+                    listed.addAll(SyscallPoints.scenarios(id, persistenceMode, calls, PowerLossModel.NONE));
                 }
             }
             for (Scenario scenario : listed) {

@@ -130,17 +130,23 @@ final class PendingJournal {
     }
 
     private void rewrite() {
-        StringBuilder text = new StringBuilder();
         try {
-            for (Entry entry : pending) {
-                text.append(Histories.json().writeValueAsString(entry)).append('\n');
-            }
-            Path temp = file.resolveSibling(FILE + ".next");
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            write(file.getParent(), pending);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite the pending-operation journal " + file, e);
         }
+    }
+
+    /** Writes {@code entries} as the journal of {@code durableDirectory}, replacing it by an atomic rename. */
+    static void write(Path durableDirectory, List<Entry> entries) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Entry entry : entries) {
+            text.append(Histories.json().writeValueAsString(entry)).append('\n');
+        }
+        Path file = durableDirectory.resolve(FILE);
+        Path temp = file.resolveSibling(FILE + ".next");
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -2,6 +2,9 @@ package io.indexgate.harness.process;
 
 import io.indexgate.engine.NativeLibraryCache;
 import io.indexgate.harness.nemesis.Faults;
+import io.indexgate.harness.nemesis.SyscallFault;
+import io.indexgate.harness.powerloss.FileSystemShim;
+import io.indexgate.harness.powerloss.PowerLossScope;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
@@ -41,16 +44,20 @@ public final class ChildLauncher {
     /**
      * What one child runs.
      *
+     * @param scope    which files a simulated power loss reaches (see {@link PowerLossScope})
      * @param holdFile null, or a file the child waits for after its recovery report (see
      *                 {@link WorkloadMain#HOLD_PROPERTY})
      * @param role     what the child is: the workload, a second opener of the data directory (see
      *                 {@link WorkloadMain#intrude}), or the explorer of a cut's crash states (see
      *                 {@link WorkloadMain#exploreLastCut})
+     * @param journal  null, or where the preloaded file-system library journals the child's calls under its data
+     *                 directory (see {@link FileSystemShim})
+     * @param syscallFault null, or the fault that library injects
      */
     public record ChildSpec(Path dataDirectory, String engine, PersistenceMode mode, long seed, int cycle,
                             int operations, List<Path> rules, int strikeAt,
-                            io.indexgate.harness.powerloss.PowerLossModel powerLoss, Path holdFile,
-                            WorkloadMain.Role role) {
+                            io.indexgate.harness.powerloss.PowerLossModel powerLoss, PowerLossScope scope,
+                            Path holdFile, WorkloadMain.Role role, Path journal, SyscallFault syscallFault) {
 
         public ChildSpec {
             rules = List.copyOf(rules);
@@ -66,8 +73,13 @@ public final class ChildLauncher {
 
         /** The second opener of this child's data directory: same settings, no operations, not held. */
         public ChildSpec asIntruder() {
-            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, null,
-                    WorkloadMain.Role.INTRUDER);
+            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, scope, null,
+                    WorkloadMain.Role.INTRUDER, journal, null);
+        }
+
+        /** Whether the child runs under the preloaded file-system library. */
+        public boolean preloaded() {
+            return journal != null || syscallFault != null;
         }
 
         /**
@@ -76,8 +88,8 @@ public final class ChildLauncher {
          * scenario's fault rules must not strike in the scratch copies of crash states).
          */
         public ChildSpec asExplorer(List<Path> rules) {
-            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, null,
-                    WorkloadMain.Role.EXPLORER);
+            return new ChildSpec(dataDirectory, engine, mode, seed, cycle, 0, rules, strikeAt, powerLoss, scope, null,
+                    WorkloadMain.Role.EXPLORER, null, null);
         }
 
         /** Builds a {@link ChildSpec}; not thread-safe. */
@@ -92,7 +104,10 @@ public final class ChildLauncher {
             private int strikeAt = 1;
             private io.indexgate.harness.powerloss.PowerLossModel powerLoss =
                     io.indexgate.harness.powerloss.PowerLossModel.NONE;
+            private PowerLossScope scope = PowerLossScope.ALL;
             private Path holdFile;
+            private Path journal;
+            private SyscallFault syscallFault;
 
             private Builder(Path dataDirectory, String engine, PersistenceMode mode) {
                 this.dataDirectory = dataDirectory;
@@ -130,6 +145,23 @@ public final class ChildLauncher {
                 return this;
             }
 
+            public Builder scope(PowerLossScope value) {
+                scope = value;
+                return this;
+            }
+
+            /** Where the preloaded file-system library journals the child's calls (null: not preloaded for that). */
+            public Builder journal(Path value) {
+                journal = value;
+                return this;
+            }
+
+            /** The fault the preloaded file-system library injects (null: none). */
+            public Builder syscallFault(SyscallFault value) {
+                syscallFault = value;
+                return this;
+            }
+
             /** A file the child waits for after its recovery report (null: none). */
             public Builder holdFile(Path value) {
                 holdFile = value;
@@ -138,7 +170,7 @@ public final class ChildLauncher {
 
             public ChildSpec build() {
                 return new ChildSpec(dataDirectory, engine, mode, seed, cycle, operations, rules, strikeAt, powerLoss,
-                        holdFile, WorkloadMain.Role.WORKLOAD);
+                        scope, holdFile, WorkloadMain.Role.WORKLOAD, journal, syscallFault);
             }
         }
     }
@@ -182,6 +214,7 @@ public final class ChildLauncher {
                 "-D" + CHILD_PROPERTY + "=true",
                 "-D" + Faults.STRIKE_AT_PROPERTY + "=" + spec.strikeAt(),
                 "-D" + WorkloadMain.POWER_LOSS_PROPERTY + "=" + spec.powerLoss().cliName(),
+                "-D" + WorkloadMain.POWER_LOSS_SCOPE_PROPERTY + "=" + spec.scope().cliName(),
                 "-D" + WorkloadMain.ROLE_PROPERTY + "=" + spec.role().name(),
                 "-D" + NativeLibraryCache.ROOT_PROPERTY + "=" + NativeLibraryCache.root(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
@@ -203,9 +236,40 @@ public final class ChildLauncher {
             command.add(agent.toString());
         }
         command.addAll(List.of("-cp", classPath, WorkloadMain.class.getName(),
-                spec.dataDirectory().toString(), spec.engine(), Long.toString(spec.seed()),
+                dataArgument(spec), spec.engine(), Long.toString(spec.seed()),
                 Integer.toString(spec.cycle()), Integer.toString(spec.operations()), spec.mode().cliName()));
         return command;
+    }
+
+    /**
+     * The data directory as the child is told it: for a preloaded child its real path, the one the library compares
+     * every path with (it exists: the harness creates it first).
+     */
+    private static String dataArgument(ChildSpec spec) {
+        if (spec.preloaded()) {
+            try {
+                return spec.dataDirectory().toRealPath().toString();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("the data directory of a preloaded child must exist", e);
+            }
+        }
+        return spec.dataDirectory().toString();
+    }
+
+    /** The child's command line for its log, with the variables of the preloaded file-system library first. */
+    public String commandLine(ChildSpec spec) throws IOException {
+        StringBuilder line = new StringBuilder();
+        environment(spec).forEach((name, value) -> line.append(name).append('=').append(value).append(' '));
+        return line.append(String.join(" ", command(spec))).toString();
+    }
+
+    /** The environment a child gets on top of this JVM's: the preloaded file-system library's, if it is preloaded. */
+    private static java.util.Map<String, String> environment(ChildSpec spec) throws IOException {
+        if (!spec.preloaded()) {
+            return java.util.Map.of();
+        }
+        SyscallFault fault = spec.syscallFault();
+        return FileSystemShim.environment(spec.dataDirectory(), spec.journal(), fault == null ? null : fault.variable());
     }
 
     /** Kills the child if it is still alive (SIGKILL) and forgets it. */
@@ -224,6 +288,7 @@ public final class ChildLauncher {
      */
     public Process start(ChildSpec spec, Path log, Path output) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(spec));
+        builder.environment().putAll(environment(spec));
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (output != null) {
             builder.redirectOutput(output.toFile());

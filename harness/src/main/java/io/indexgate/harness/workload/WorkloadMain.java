@@ -22,6 +22,10 @@ import io.indexgate.harness.process.TempFiles;
 import io.indexgate.harness.powerloss.CrashStates;
 import io.indexgate.harness.powerloss.PowerLossFileSystem;
 import io.indexgate.harness.powerloss.PowerLossModel;
+import io.indexgate.harness.powerloss.FileSystemShim;
+import io.indexgate.harness.powerloss.PowerLossScope;
+import io.indexgate.harness.powerloss.SyscallJournal;
+import io.indexgate.harness.powerloss.SyscallModel;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,10 +66,33 @@ public final class WorkloadMain {
     private WorkloadMain() {
     }
 
-    /** Prints one protocol line and flushes it before returning. */
+    /**
+     * Where the preloaded file-system library journals this process's calls, or null: the workload marks in it
+     * which operation the calls that follow belong to.
+     */
+    private static final String JOURNAL = System.getenv(FileSystemShim.JOURNAL_VARIABLE);
+
+    /** Prints one protocol line and flushes it before returning (and marks an operation's start and end). */
     public static synchronized void emit(Event event) {
         PROTOCOL.println(Histories.toProtocolLine(event));
         PROTOCOL.flush();
+        if (JOURNAL != null) {
+            String mark = null;
+            if (event instanceof Event.Invoke invoke) {
+                mark = "invoke " + invoke.op() + " " + invoke.function().name();
+            } else if (event instanceof Event.Ok ok) {
+                mark = "ok " + ok.op();
+            } else if (event instanceof Event.Fail fail) {
+                mark = "fail " + fail.op();
+            }
+            if (mark != null) {
+                try {
+                    SyscallJournal.mark(Path.of(JOURNAL), mark);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot mark the file-system journal " + JOURNAL, e);
+                }
+            }
+        }
     }
 
     public static CollectionConfig config(String engine) {
@@ -129,17 +156,44 @@ public final class WorkloadMain {
     /** How many crash states a child explores per cut under the reordering model (default {@value CrashStates#DEFAULT_LIMIT}). */
     public static final String CRASH_STATES_PROPERTY = "indexgate.crash-states";
 
-    /** The durable state of the simulated index directory, inside the data directory. */
+    /** Which files a simulated power loss reaches ({@link PowerLossScope#cliName()}; absent: all). */
+    public static final String POWER_LOSS_SCOPE_PROPERTY = "indexgate.powerloss.scope";
+
+    /** The durable state of the simulated index directory, inside the data directory (scope {@code index}). */
     public static final String DURABLE = "durable";
 
     static PowerLossModel model() {
         return PowerLossModel.parse(System.getProperty(POWER_LOSS_PROPERTY, "none"));
     }
 
+    static PowerLossScope scope() {
+        return PowerLossScope.parse(System.getProperty(POWER_LOSS_SCOPE_PROPERTY, PowerLossScope.ALL.cliName()));
+    }
+
     /**
-     * The index directory of a child's data directory: {@code <data dir>/indexes}, or under a simulated model the
-     * same directory on a {@link PowerLossFileSystem} whose durable state is {@code <data dir>/durable}, so that this
-     * process sees only what survived the last (simulated) power cut.
+     * The model this process simulates itself: {@code model} when the power loss reaches the index directory only
+     * (this process then puts it on a {@link PowerLossFileSystem}), else {@link PowerLossModel#NONE} (under scope
+     * {@code all} the harness models every file from the journal of the preloaded library, and this process works
+     * on the real directory).
+     */
+    public static PowerLossModel inProcessModel(PowerLossModel model, PowerLossScope scope) {
+        return scope == PowerLossScope.INDEX ? model : PowerLossModel.NONE;
+    }
+
+    /**
+     * Where the durable state of a data directory's power-loss simulation is kept: {@code <data dir>/durable} for the
+     * index directory alone (scope {@code index}), {@code <data dir>.durable} beside it for every file (scope
+     * {@code all}: the data directory itself is the volatile view then).
+     */
+    public static Path durableDirectory(Path dataDirectory, PowerLossScope scope) {
+        return scope == PowerLossScope.INDEX ? dataDirectory.resolve(DURABLE)
+                : dataDirectory.resolveSibling(dataDirectory.getFileName() + ".durable");
+    }
+
+    /**
+     * The index directory of a child's data directory: {@code <data dir>/indexes}, or under a model simulated in
+     * process the same directory on a {@link PowerLossFileSystem} whose durable state is {@code <data dir>/durable},
+     * so that this process sees only what survived the last (simulated) power cut.
      */
     public static Path indexDirectory(Path dataDirectory, PowerLossModel model) throws IOException {
         if (!model.simulated()) {
@@ -172,7 +226,7 @@ public final class WorkloadMain {
      */
     public static int run(Path dataDirectory, String engine, long seed, int cycle, int operations,
                           Consumer<Event> sink) {
-        PowerLossModel model = model();
+        PowerLossModel model = inProcessModel(model(), scope());
         Path indexDirectory;
         try {
             if (model == PowerLossModel.REORDER) {
@@ -241,7 +295,8 @@ public final class WorkloadMain {
      */
     static void exploreLastCut(Path dataDirectory, String engine, long seed, int cycle, Consumer<Event> sink)
             throws IOException {
-        Path durable = dataDirectory.resolve(DURABLE);
+        PowerLossScope scope = scope();
+        Path durable = durableDirectory(dataDirectory, scope);
         CrashStates.Exploration exploration = CrashStates.enumerate(durable,
                 Integer.getInteger(CRASH_STATES_PROPERTY, CrashStates.DEFAULT_LIMIT));
         if (exploration.pending() == 0) {
@@ -252,7 +307,9 @@ public final class WorkloadMain {
         for (CrashStates.CrashState state : states) {
             sink.accept(new Event.CrashState(cycle, state.number() + "/" + states.size()
                     + (exploration.capped() ? " of a cut whose enumeration the limit cut short" : "") + " ("
-                    + state.description() + ")", recoverCopy(dataDirectory, durable, state, engine), null));
+                    + state.description() + ")", scope == PowerLossScope.INDEX
+                    ? recoverCopy(dataDirectory, durable, state, engine)
+                    : recoverState(dataDirectory, durable, state, engine), null));
         }
         CrashStates.CrashState chosen = states.get(new SplittableRandom(seed * 1_000_003L + cycle)
                 .nextInt(states.size()));
@@ -280,6 +337,25 @@ public final class WorkloadMain {
                 }
                 return recovery.report();
             }
+        } finally {
+            TempFiles.deleteTree(scratch);
+        }
+    }
+
+    /**
+     * Recovers one crash state of the whole data directory (scope {@code all}): the state written out as a scratch
+     * directory of its own, opened, reported, then deleted.
+     */
+    private static RecoveryReport recoverState(Path dataDirectory, Path durable, CrashStates.CrashState state,
+                                               String engine) throws IOException {
+        Path scratch = dataDirectory.resolveSibling(dataDirectory.getFileName() + "-crash-state");
+        try {
+            SyscallModel.materialize(state, durable, scratch);
+            Recovery recovery = recover(scratch, scratch.resolve("indexes"), engine);
+            if (recovery.store() != null) {
+                recovery.store().abandon();
+            }
+            return recovery.report();
         } finally {
             TempFiles.deleteTree(scratch);
         }
@@ -313,7 +389,8 @@ public final class WorkloadMain {
         SQLiteVectorStore store;
         try {
             // A second opener never journals: the owner's journal is the one that counts.
-            PowerLossModel model = model().simulated() ? PowerLossModel.PESSIMISTIC : PowerLossModel.NONE;
+            PowerLossModel model = inProcessModel(model(), scope()).simulated() ? PowerLossModel.PESSIMISTIC
+                    : PowerLossModel.NONE;
             store = SQLiteVectorStore.open(dataDirectory,
                     new StoreOptions(SAVE_THRESHOLD, indexDirectory(dataDirectory, model)));
         } catch (DataDirectoryInUseException e) {

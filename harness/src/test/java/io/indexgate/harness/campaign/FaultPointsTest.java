@@ -34,7 +34,8 @@ class FaultPointsTest {
             "io.indexgate.persist.IndexFileReader", "io.indexgate.persist.IndexEnvelope",
             "io.indexgate.persist.StaleTemps", "io.indexgate.store.SQLiteVectorStore",
             "io.indexgate.store.VectorCollection", "io.indexgate.store.DataDirectoryLock",
-            "io.indexgate.store.PendingLog", "io.indexgate.store.Replay", "io.indexgate.store.RecordsTable");
+            "io.indexgate.store.PendingLog", "io.indexgate.store.Replay", "io.indexgate.store.RecordsTable",
+            "io.indexgate.store.Database");
 
     /** What is wrong with the methods {@code rules} name: empty if every one is a fault point. */
     static List<String> problems(String source, String rules) {

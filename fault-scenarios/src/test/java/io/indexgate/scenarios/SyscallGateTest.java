@@ -1,0 +1,163 @@
+package io.indexgate.scenarios;
+
+import static io.indexgate.scenarios.DurabilityGateTest.assertAsExpected;
+import static io.indexgate.scenarios.DurabilityGateTest.assertFullCoverage;
+import static io.indexgate.scenarios.DurabilityGateTest.engines;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.indexgate.harness.campaign.CampaignResult;
+import io.indexgate.harness.campaign.CampaignSpec;
+import io.indexgate.harness.campaign.Expectation;
+import io.indexgate.harness.campaign.RunResult;
+import io.indexgate.harness.campaign.Scenario;
+import io.indexgate.harness.campaign.Targets;
+import io.indexgate.harness.checker.Rule;
+import io.indexgate.harness.powerloss.FileSystemShim;
+import io.indexgate.harness.powerloss.PowerLossModel;
+import io.indexgate.harness.process.ChildLauncher;
+import io.indexgate.testing.PersistenceMode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate below the JVM: a crash before every file-system call of a save and of an acknowledged upsert, SQLite's own
+ * calls included (its write-ahead-log writes and fsyncs), torn writes, ENOSPC and EIO inside SQLite, and a crash at
+ * every call of the next write after such an error; under a process crash and under both power-loss models, with
+ * every file of the data directory under the model. The reference must be valid at every point it runs; the weaker
+ * modes must be caught where they are expected to be.
+ *
+ * <p>To stay within the build's time budget, {@code verify} runs every point of hnswlib and every point of USearch
+ * under a process crash, and under the power-loss models every point of one engine each (hnswlib under
+ * {@code reorder}, USearch under {@code pessimistic}); {@code -Dindexgate.gate.syscalls=all} runs every point of both
+ * engines in both models. Where the preloaded library cannot run, these tests fail: they never skip.
+ */
+class SyscallGateTest {
+
+    private static final long SEED = Long.getLong("indexgate.gate.seed", 20261124L);
+    private static final boolean ALL = "all".equals(System.getProperty("indexgate.gate.syscalls"));
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void theLibraryRunsHere() {
+        assertEquals(null, FileSystemShim.unavailableReason(), "the gate below the JVM needs its library");
+    }
+
+    private CampaignResult campaign(PersistenceMode mode, PowerLossModel model, List<String> engines,
+                                    Predicate<Scenario> points, List<Path> withRules) throws Exception {
+        Path modeWork = work.resolve("syscalls-" + model.cliName() + "-" + mode.cliName());
+        List<CampaignSpec.Target> targets = Targets.build(List.of(), engines, mode,
+                new Targets.Enumeration(false, true, List.of(), SEED, DurabilityGateTest.OPERATIONS, withRules),
+                model, ChildLauncher.forThisJvm(), modeWork).stream()
+                .filter(target -> points.test(target.scenario()))
+                .toList();
+        return DurabilityGateTest.run(CampaignSpec.builder(targets, modeWork, Path.of("target", "indexgate-report",
+                        "syscalls-" + model.cliName() + "-" + mode.cliName()).toAbsolutePath())
+                .mode(mode).seed(SEED).cycles(1).kills(1).operations(DurabilityGateTest.OPERATIONS)
+                .withRules(withRules).parallel(DurabilityGateTest.PARALLEL).powerLoss(model).build());
+    }
+
+    private static Path rule(String name) throws Exception {
+        return Path.of(SyscallGateTest.class.getResource("/rules/" + name).toURI());
+    }
+
+    private static boolean inTheSave(Scenario point) {
+        return point.name().endsWith("@save");
+    }
+
+    private static boolean afterAnError(Scenario point) {
+        return point.name().contains("-then-");
+    }
+
+    @Test
+    void atomicModeSurvivesACrashAtEveryCallBelowTheJvmAndEveryErrorInsideSqlite() throws Exception {
+        CampaignResult result = campaign(PersistenceMode.ATOMIC, PowerLossModel.NONE, engines(), point -> true,
+                List.of());
+        assertAsExpected(result);
+        assertFullCoverage(result);
+        assertEquals(0, result.exitCode());
+        for (String engine : engines()) {
+            List<String> names = result.runs().stream().filter(run -> run.engine().equals(engine))
+                    .map(RunResult::scenario).toList();
+            assertTrue(names.stream().anyMatch(name -> name.contains("-before-fsync:store.db-wal@")),
+                    "SQLite's own commit is enumerated on " + engine);
+            assertTrue(names.stream().anyMatch(name -> name.contains("-eio-fsync:store.db-wal@")), "EIO on " + engine);
+            assertTrue(names.stream().anyMatch(name -> name.contains("-enospc-write:store.db-wal@")),
+                    "ENOSPC on " + engine);
+            assertTrue(names.stream().anyMatch(name -> name.contains("-torn-write:")), "torn writes on " + engine);
+            assertTrue(names.stream().anyMatch(name -> name.contains("-eio-then-before-")),
+                    "crashes after an EIO on " + engine);
+        }
+    }
+
+    @Test
+    void atomicModeSurvivesAPowerCutAtEveryCallBelowTheJvmInBothModels() throws Exception {
+        List<String> reorderEngines = ALL ? engines() : engines().subList(0, 1);
+        CampaignResult reordered = campaign(PersistenceMode.ATOMIC, PowerLossModel.REORDER, reorderEngines,
+                point -> true, List.of());
+        assertAsExpected(reordered);
+        assertFullCoverage(reordered, reorderEngines);
+        assertEquals(0, reordered.exitCode());
+        assertTrue(reordered.runs().stream().anyMatch(run -> run.crashStates() >= 2),
+                "cuts inside SQLite's commit and the save leave several crash states");
+
+        List<String> pessimisticEngines = ALL ? engines() : engines().subList(engines().size() - 1, engines().size());
+        CampaignResult pessimistic = campaign(PersistenceMode.ATOMIC, PowerLossModel.PESSIMISTIC,
+                pessimisticEngines, point -> true, List.of());
+        assertAsExpected(pessimistic);
+        assertFullCoverage(pessimistic, pessimisticEngines);
+        assertEquals(0, pessimistic.exitCode());
+    }
+
+    private static void assertFullCoverage(CampaignResult result, List<String> engines) {
+        for (String engine : engines) {
+            CampaignResult.Coverage coverage = result.coverage().get(engine);
+            assertTrue(coverage != null && coverage.full(), "points exercised on " + engine + ": " + coverage);
+        }
+    }
+
+    @Test
+    void directModeIsCaughtBelowTheJvmWhereItTearsItsTarget() throws Exception {
+        CampaignResult result = campaign(PersistenceMode.DIRECT, PowerLossModel.NONE, engines(),
+                SyscallGateTest::inTheSave, List.of());
+        assertAsExpected(result);
+        for (String engine : engines()) {
+            assertTrue(result.runs().stream().anyMatch(run -> run.engine().equals(engine)
+                    && run.expected() == Expectation.INVALID && !run.violations().isEmpty()),
+                    "DIRECT must be caught below the JVM on " + engine);
+        }
+        assertEquals(1, result.exitCode());
+    }
+
+    @Test
+    void withoutTheDirectoryForceACutBelowTheJvmLosesTheIndex() throws Exception {
+        CampaignResult result = campaign(PersistenceMode.ATOMIC_NO_DIR_SYNC, PowerLossModel.PESSIMISTIC,
+                engines().subList(0, 1), point -> point.name().endsWith("@upsert"), List.of());
+        assertFalse(result.runs().isEmpty());
+        assertTrue(result.runs().stream().allMatch(run -> run.expected() == Expectation.INVALID));
+        assertAsExpected(result);
+        assertEquals(1, result.exitCode());
+    }
+
+    /**
+     * The bug these points found in the reference, written back in: after a failed commit the store's next writes ran
+     * statement by statement in auto-commit, so a crash between a record and its pending-operation row left a record
+     * that no recovery puts in the index.
+     */
+    @Test
+    void writesCommittedStatementByStatementAfterAFailedCommitAreCaught() throws Exception {
+        CampaignResult result = campaign(PersistenceMode.ATOMIC, PowerLossModel.NONE, engines().subList(0, 1),
+                SyscallGateTest::afterAnError, List.of(rule("autocommit-after-failed-commit.btm")));
+        assertEquals(1, result.exitCode(), "the gate must see the lost atomicity");
+        assertTrue(result.runs().stream().anyMatch(run -> run.violations().stream()
+                        .anyMatch(v -> v.rule() == Rule.ENGINE_EQUALS_SQLITE)),
+                "a record in SQLite that the recovered engine does not hold (rule 4)");
+    }
+}

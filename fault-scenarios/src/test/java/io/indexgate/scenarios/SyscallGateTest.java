@@ -1,7 +1,6 @@
 package io.indexgate.scenarios;
 
 import static io.indexgate.scenarios.DurabilityGateTest.assertAsExpected;
-import static io.indexgate.scenarios.DurabilityGateTest.assertFullCoverage;
 import static io.indexgate.scenarios.DurabilityGateTest.engines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,7 +80,7 @@ class SyscallGateTest {
         CampaignResult result = campaign(PersistenceMode.ATOMIC, PowerLossModel.NONE, engines(), point -> true,
                 List.of());
         assertAsExpected(result);
-        assertFullCoverage(result);
+        assertFullCoverage(result, engines());
         assertEquals(0, result.exitCode());
         for (String engine : engines()) {
             List<String> names = result.runs().stream().filter(run -> run.engine().equals(engine))

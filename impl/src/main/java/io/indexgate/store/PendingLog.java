@@ -102,6 +102,7 @@ final class PendingLog {
     }
 
     /** Marks a contiguous run of this collection's operations (in log order, not empty) as applied to the engine. */
+    @io.indexgate.persist.FaultPoint("an applied mark that fails after its change committed")
     void markApplied(List<PendingOperation> operations) throws SQLException {
         long first = operations.get(0).id();
         long last = operations.get(operations.size() - 1).id();
@@ -118,14 +119,14 @@ final class PendingLog {
 
     /**
      * Step 7 of the save protocol, to be called only once the index file is durable: in one transaction, forgets the
-     * applied operations up to {@code appliedUpTo} (the index holds them) and sets the collection's
-     * {@code index_saved}.
+     * operations up to {@code appliedUpTo} (the saved engine held every one of them, whatever their applied flags
+     * say) and sets the collection's {@code index_saved}.
      */
     @io.indexgate.persist.FaultPoint("a halt between a durable index file and its SQLite commit; the crash-point tracer's commit")
     void commitSave(long appliedUpTo) throws SQLException {
         database.write(connection -> {
             try (PreparedStatement forget = connection.prepareStatement("DELETE FROM pending_operations "
-                    + "WHERE collection_id = ? AND applied = 1 AND id <= ?");
+                    + "WHERE collection_id = ? AND id <= ?");
                  PreparedStatement saved = connection.prepareStatement(
                          "UPDATE collections SET index_saved = 1 WHERE id = ?")) {
                 forget.setLong(1, collectionId);

@@ -23,6 +23,7 @@ final class Replay {
     }
 
     /** Brings every key that {@code operations} (in log order) touch to its last logged state in {@code engine}. */
+    @io.indexgate.persist.FaultPoint("an engine that fails to apply a committed change")
     static void apply(List<PendingOperation> operations, VectorSearchEngine engine) {
         if (operations.isEmpty()) {
             return;

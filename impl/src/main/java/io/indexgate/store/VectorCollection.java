@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Durability.</b> An upsert or delete writes the records table and the pending-operation log in one SQLite
  * transaction (committed with {@code synchronous=FULL}: once the call returns, the change is durable), then applies
  * the operations to the engine and marks them applied. When the applied count reaches the store's save threshold,
- * the index is saved with the atomic protocol and only then, in one transaction, the applied operations are deleted
- * and {@code index_saved} set. A failed automatic save does not fail the upsert (its change is already durable): it
+ * the index is saved with the atomic protocol and only then, in one transaction, the operations the saved engine holds
+ * are deleted and {@code index_saved} set. An engine update or a mark that fails after the commit does not fail the
+ * mutation either: a failed engine is replayed from the log before the next mutation or save. A failed automatic save does not fail the upsert (its change is already durable): it
  * is logged, reported by {@link #status()}, and retried by the next mutation; {@link #saveIndex()} throws instead.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use. Mutations and saves of one collection are serialized by a lock;
@@ -53,7 +54,13 @@ public final class VectorCollection {
     private final ReentrantLock mutationLock = new ReentrantLock();
 
     private int appliedSinceSave;
+    /**
+     * The engine holds every log row up to this id (its own state, whatever the rows' applied flags say): what a save
+     * of the engine makes durable, so what its commit may forget.
+     */
     private long lastAppliedOperation;
+    /** An engine update failed after its change was committed: the engine is behind the log until it is replayed. */
+    private boolean engineBehind;
     private volatile boolean indexSaved;
     private volatile String lastSaveFailure;
     private volatile String closedReason;
@@ -109,8 +116,12 @@ public final class VectorCollection {
         }
         List<PendingOperation> pending = pendingLog.readAll();
         Replay.apply(pending, engine);
-        if (!pending.isEmpty() && !readOnly) {
-            markApplied(pending);
+        if (!pending.isEmpty()) {
+            lastAppliedOperation = pending.get(pending.size() - 1).id();
+            appliedSinceSave = pending.size();
+            if (!readOnly) {
+                markApplied(pending);
+            }
         }
     }
 
@@ -201,16 +212,15 @@ public final class VectorCollection {
         mutationLock.lock();
         try {
             ensureWritable(operation);
+            catchUp();
             List<PendingOperation> logged = database.write(connection -> {
                 try (RecordsTable.Writer rows = records.writer(connection);
                      PendingLog.Appender log = pendingLog.appender(connection)) {
                     return change.run(rows, log);
                 }
             });
-            Replay.apply(logged, engine);
-            if (!logged.isEmpty()) {
-                markApplied(logged);
-            }
+            // The change is durable from here on: nothing below may report it as failed.
+            applyDurable(logged);
             if (appliedSinceSave >= saveThreshold) {
                 try {
                     saveLocked();
@@ -228,15 +238,58 @@ public final class VectorCollection {
         }
     }
 
+    /**
+     * Applies committed operations to the engine and marks them applied. Neither step fails the caller, whose change
+     * is durable: an engine that fails is replayed from the log before the next mutation or save
+     * ({@link #catchUp()}), and a failed mark (an I/O error in SQLite) is only a flag the next recovery sets again;
+     * the save commit goes by what the engine holds ({@link #lastAppliedOperation}), not by the flags. (It went by
+     * the flags until the crash points below the JVM showed that an operation whose mark failed outlived the save
+     * that held it, and its replay later brought back a record deleted since.)
+     */
+    private void applyDurable(List<PendingOperation> logged) {
+        if (logged.isEmpty()) {
+            return;
+        }
+        try {
+            Replay.apply(logged, engine);
+        } catch (RuntimeException e) {
+            engineBehind = true;
+            LOG.log(Level.WARNING, "the engine of collection " + namespace + "/" + name + " failed to apply a "
+                    + "committed change; it is replayed from the pending log before the next mutation or save", e);
+            return;
+        }
+        appliedSinceSave += logged.size();
+        lastAppliedOperation = Math.max(lastAppliedOperation, logged.get(logged.size() - 1).id());
+        try {
+            markApplied(logged);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "marking operations of collection " + namespace + "/" + name + " applied failed; "
+                    + "the change is durable and in the engine", e);
+        }
+    }
+
+    /** Replays the whole pending log into an engine that fell behind it (idempotent, as recovery does). */
+    private void catchUp() throws SQLException {
+        if (!engineBehind) {
+            return;
+        }
+        List<PendingOperation> pending = pendingLog.readAll();
+        Replay.apply(pending, engine);
+        engineBehind = false;
+        if (!pending.isEmpty()) {
+            appliedSinceSave += pending.size();
+            lastAppliedOperation = Math.max(lastAppliedOperation, pending.get(pending.size() - 1).id());
+            markApplied(pending);
+        }
+    }
+
     @io.indexgate.persist.FaultPoint("a halt after the engine applied the log and before it is marked applied")
     private void markApplied(List<PendingOperation> operations) throws SQLException {
         pendingLog.markApplied(operations);
-        appliedSinceSave += operations.size();
-        lastAppliedOperation = Math.max(lastAppliedOperation, operations.get(operations.size() - 1).id());
     }
 
     /**
-     * Saves the index now (atomic protocol), then commits: deletes the applied operations and sets
+     * Saves the index now (atomic protocol), then commits: deletes the operations the saved engine holds and sets
      * {@code index_saved}.
      *
      * @throws IOException (an {@link io.indexgate.persist.IndexSaveException} naming the file and step) if the save
@@ -253,6 +306,12 @@ public final class VectorCollection {
     }
 
     private void saveLocked() throws IOException {
+        try {
+            catchUp();
+        } catch (SQLException | RuntimeException e) {
+            throw new IOException("the engine of collection " + namespace + "/" + name + " is behind its pending log "
+                    + "and replaying it failed, so its index was not saved", e);
+        }
         engine.save(indexPath);
         try {
             pendingLog.commitSave(lastAppliedOperation);

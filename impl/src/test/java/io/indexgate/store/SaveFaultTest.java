@@ -171,4 +171,60 @@ abstract class SaveFaultTest {
             assertInstanceOf(CorruptIndexException.class, error.getCause(), "the torn file fails verification");
         }
     }
+
+    /**
+     * An upsert whose applied mark fails (an I/O error in SQLite after its change committed) succeeds, and the save
+     * that holds it forgets it: before, its row outlived the save, and its replay after a crash brought back a record
+     * deleted in the meantime (found by the gate's crash points below the JVM).
+     */
+    @Test
+    @BMRule(name = "the applied mark fails", targetClass = "io.indexgate.store.PendingLog",
+            targetMethod = "markApplied", targetLocation = "AT ENTRY", condition = STRIKE,
+            action = "throw new java.sql.SQLException(\"[SQLITE_FULL] database or disk is full\")")
+    void anOperationWhoseMarkFailedDoesNotOutliveTheSaveThatHoldsIt() throws IOException {
+        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
+        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
+                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
+        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        docs.saveIndex();
+        FaultSwitch.arm(1);
+        docs.upsert(List.of(record(5), record(6)));
+        docs.delete(List.of(record(6).uuid()));
+        docs.saveIndex();
+        assertEquals(0, docs.status().pendingOperations(), "the save forgot every operation its index holds");
+        Map<UUID, List<Float>> acknowledged = contents(docs);
+        assertEquals(6, acknowledged.size());
+        store.abandon();
+        FaultSwitch.disarm();
+        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
+            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
+        }
+    }
+
+    /** An engine that fails to apply a committed upsert is replayed from the log before the next save. */
+    @Test
+    @BMRule(name = "the engine fails once", targetClass = "io.indexgate.store.Replay", targetMethod = "apply",
+            targetLocation = "AT ENTRY", condition = STRIKE,
+            action = "throw new IllegalStateException(\"injected engine failure\")")
+    void anEngineThatFailedIsReplayedBeforeTheNextSave() throws IOException {
+        SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
+        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
+                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
+        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        FaultSwitch.arm(1);
+        docs.upsert(List.of(record(5)));
+        docs.saveIndex();
+        Map<UUID, List<Float>> acknowledged = contents(docs);
+        assertEquals(6, acknowledged.size());
+        assertEngineMatchesRecordsOf(docs);
+        store.abandon();
+        FaultSwitch.disarm();
+        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
+            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
+        }
+    }
+
+    private static void assertEngineMatchesRecordsOf(VectorCollection docs) {
+        assertTrue(docs.checkConsistency().consistent(), "the engine caught up: " + docs.checkConsistency());
+    }
 }

@@ -46,11 +46,16 @@ public record CampaignResult(long seed, String mode, List<RunResult> runs, long 
         }
     }
 
-    /** Crash-point coverage per engine. */
+    /** Whether a scenario is an enumerated crash point: of a save's Java calls, or below the JVM. */
+    public static boolean isEnumeratedPoint(String scenario) {
+        return scenario.startsWith(POINT_PREFIX) || scenario.startsWith(SyscallPoints.PREFIX);
+    }
+
+    /** Crash-point coverage per engine, the points of a save's Java calls and those below the JVM together. */
     public java.util.Map<String, Coverage> coverage() {
         java.util.Map<String, Coverage> coverage = new java.util.TreeMap<>();
         for (RunResult run : runs) {
-            if (run.scenario().startsWith(POINT_PREFIX)) {
+            if (isEnumeratedPoint(run.scenario())) {
                 coverage.merge(run.engine(), new Coverage(run.faults() > 0 ? 1 : 0, 1),
                         (a, b) -> new Coverage(a.exercised() + b.exercised(), a.enumerated() + b.enumerated()));
             }

@@ -44,8 +44,11 @@ public final class Reports {
         }
         out.println();
         result.coverage().forEach((engine, counts) -> out.printf(Locale.ROOT,
-                "crash-point coverage on %s: %d of %d enumerated points exercised (%.0f%%)%n", engine,
-                counts.exercised(), counts.enumerated(), 100.0 * counts.exercised() / counts.enumerated()));
+                "crash-point coverage on %s: %d of %d enumerated points exercised (%.0f%%; %d of them below the "
+                        + "JVM)%n", engine, counts.exercised(), counts.enumerated(),
+                100.0 * counts.exercised() / counts.enumerated(), result.runs().stream()
+                        .filter(run -> run.engine().equals(engine) && run.scenario().startsWith(SyscallPoints.PREFIX))
+                        .count()));
         int crashStates = result.runs().stream().mapToInt(RunResult::crashStates).sum();
         if (crashStates > 0) {
             out.printf(Locale.ROOT, "reordering power-loss model: %d crash states recovered and checked beside the "

@@ -118,4 +118,40 @@ class CliReplayTest {
         assertEquals(2, replayed);
         assertEquals(0, ChildProcesses.live(), "every child is reaped");
     }
+
+    /** A crash point below the JVM is found again by name and replays its run, under a power-loss model too. */
+    @Test
+    void aReplayOfAPointBelowTheJvmReproducesItsRun() throws Exception {
+        List<io.indexgate.harness.campaign.Scenario> points = io.indexgate.harness.campaign.SyscallPoints.scenarios(
+                "hnswlib", io.indexgate.testing.PersistenceMode.ATOMIC,
+                io.indexgate.harness.campaign.SyscallPoints.trace(io.indexgate.harness.process.ChildLauncher
+                                .forThisJvm(), "hnswlib", io.indexgate.testing.PersistenceMode.ATOMIC, 5, 15,
+                        List.of(), directory.resolve("trace")),
+                io.indexgate.harness.powerloss.PowerLossModel.PESSIMISTIC);
+        String eio = points.stream().map(io.indexgate.harness.campaign.Scenario::name)
+                .filter(name -> name.contains("-eio-fsync:")).findFirst().orElseThrow();
+        String afterError = points.stream().map(io.indexgate.harness.campaign.Scenario::name)
+                .filter(name -> name.contains("-then-before-")).findFirst().orElseThrow();
+        Outcome first = run("sys", List.of("run", "--power-loss", "--scenario", eio, "--scenario", afterError,
+                "--seed", "5", "--ops", "15"));
+        assertEquals(0, first.exit(), first.out());
+        JsonNode verdict = Histories.json().readTree(directory.resolve("report-sys/latest/verdict.json").toFile());
+        int replayed = 0;
+        for (JsonNode node : verdict.get("runs")) {
+            String replay = node.get("replay").asText();
+            assertTrue(replay.contains("--power-loss=pessimistic") && replay.contains("--ops 15"), replay);
+            List<String> words = new ArrayList<>(Arrays.asList(replay.split(" ")));
+            Outcome again = run("sys-replay-" + replayed, words.subList(3, words.size()));
+            assertEquals(0, again.exit(), again.out());
+            String runDirectory = node.get("runDirectory").asText();
+            List<String> expected = shape(Path.of(runDirectory).resolve("history.jsonl"), directory.resolve("work-sys"));
+            assertTrue(expected.stream().anyMatch(line -> line.startsWith("fault@0 ")), expected.toString());
+            assertEquals(expected, shape(directory.resolve("work-sys-replay-" + replayed)
+                    .resolve(Path.of(runDirectory).getFileName()).resolve("history.jsonl"),
+                    directory.resolve("work-sys-replay-" + replayed)), "the replay of " + node.get("scenario"));
+            replayed++;
+        }
+        assertEquals(2, replayed);
+        assertEquals(0, ChildProcesses.live(), "every child is reaped");
+    }
 }

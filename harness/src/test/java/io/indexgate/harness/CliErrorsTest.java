@@ -72,6 +72,10 @@ class CliErrorsTest {
         assertRefused("--scenario: unknown scenario 'nosuch'", run("--scenario", "nosuch"));
         assertRefused("--power-loss", run("--scenario", "halt-after-first-chunk", "--power-loss=sometimes"));
         assertRefused("--engine", run("--scenario", "halt-after-first-chunk", "--engine", "faiss"));
+        assertRefused("--power-loss-scope: unknown power-loss scope 'disk'", run("--scenario",
+                "halt-after-first-chunk", "--power-loss", "--power-loss-scope", "disk"));
+        assertRefused("'sys-atomic-hnswlib-001-before-x' is not a crash point below the JVM of mode direct",
+                run("--mode", "direct", "--scenario", "sys-atomic-hnswlib-001-before-x"));
         assertTrue(Files.notExists(directory.resolve("work")), "no campaign began");
     }
 
@@ -82,6 +86,7 @@ class CliErrorsTest {
         assertRefused("--ops: must be at least 1, got -5", "workload", "--data-dir",
                 directory.resolve("d").toString(), "--ops", "-5");
         assertRefused("unknown persistence mode 'nosuch'", "scenarios", "--mode", "nosuch");
+        assertRefused("--ops: must be at least 1, got 0", "scenarios", "--enumerate", "--ops", "0");
         Path notADirectory = Files.writeString(directory.resolve("plain-file"), "x");
         assertRefused("cannot open the store in " + notADirectory, "workload", "--data-dir",
                 notADirectory.toString(), "--ops", "3");

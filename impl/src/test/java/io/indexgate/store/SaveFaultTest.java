@@ -139,9 +139,7 @@ abstract class SaveFaultTest {
             action = "throw new java.io.IOException(\"No space left on device\")")
     void aFailedFirstSaveCreatesNoTargetAndTheLogStillRecovers() throws IOException {
         SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
-        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
-                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
-        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        VectorCollection docs = fiveRecords(store);
         FaultSwitch.arm(2);
         assertThrows(IndexSaveException.class, docs::saveIndex);
         assertTrue(Files.notExists(docs.indexPath()), "no target is created when the first save fails");
@@ -183,9 +181,7 @@ abstract class SaveFaultTest {
             action = "throw new java.sql.SQLException(\"[SQLITE_FULL] database or disk is full\")")
     void anOperationWhoseMarkFailedDoesNotOutliveTheSaveThatHoldsIt() throws IOException {
         SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
-        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
-                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
-        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        VectorCollection docs = fiveRecords(store);
         docs.saveIndex();
         FaultSwitch.arm(1);
         docs.upsert(List.of(record(5), record(6)));
@@ -208,9 +204,7 @@ abstract class SaveFaultTest {
             action = "throw new IllegalStateException(\"injected engine failure\")")
     void anEngineThatFailedIsReplayedBeforeTheNextSave() throws IOException {
         SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null));
-        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
-                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
-        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        VectorCollection docs = fiveRecords(store);
         FaultSwitch.arm(1);
         docs.upsert(List.of(record(5)));
         docs.saveIndex();
@@ -226,5 +220,13 @@ abstract class SaveFaultTest {
 
     private static void assertEngineMatchesRecordsOf(VectorCollection docs) {
         assertTrue(docs.checkConsistency().consistent(), "the engine caught up: " + docs.checkConsistency());
+    }
+
+    /** A new collection of this engine in {@code store} holding records 0-4, unsaved. */
+    private VectorCollection fiveRecords(SQLiteVectorStore store) {
+        VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
+                CONFIG.metric(), engine(), CONFIG.indexedProperties()));
+        docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
+        return docs;
     }
 }

@@ -161,6 +161,27 @@ public final class IndexgateCli {
             return new CommandLine.ParameterException(command.commandLine(), option + ": " + what);
         }
 
+        /**
+         * {@code name}, if it has the form of an enumerated point of {@code family} in this mode and power-loss model
+         * (whether the trace has it is checked after tracing).
+         *
+         * @throws CommandLine.ParameterException naming the prefix such names have
+         */
+        private String pointName(String name, String family, String numberAndAction, String what,
+                                 PersistenceMode persistenceMode, PowerLossModel powerLoss) {
+            String prefix = family + switch (powerLoss) {
+                case NONE -> "";
+                case PESSIMISTIC -> "powerloss-";
+                case REORDER -> "reorder-";
+            } + persistenceMode.cliName() + "-";
+            if (!name.startsWith(prefix) || !name.matches(".*-" + numberAndAction + "-.+")) {
+                throw wrong("--scenario", "'" + name + "' is not " + what + " of mode " + persistenceMode.cliName()
+                        + (powerLoss.simulated() ? " under --power-loss=" + powerLoss.cliName() : "")
+                        + " (such names start with " + prefix + "; `indexgate scenarios --enumerate` lists them)");
+            }
+            return name;
+        }
+
         @Override
         public Integer call() throws Exception {
             // Everything is checked before the first child starts: a mistake costs seconds, not a campaign.
@@ -224,32 +245,12 @@ public final class IndexgateCli {
             }
             for (String name : scenarios) {
                 if (name.startsWith(SyscallPoints.PREFIX)) {
-                    String prefix = SyscallPoints.PREFIX + switch (powerLoss) {
-                        case NONE -> "";
-                        case PESSIMISTIC -> "powerloss-";
-                        case REORDER -> "reorder-";
-                    } + persistenceMode.cliName() + "-";
-                    if (!name.startsWith(prefix) || !name.matches(".*-\\d{3}-(before|after|torn|eio|enospc)-.+")) {
-                        throw wrong("--scenario", "'" + name + "' is not a crash point below the JVM of mode "
-                                + persistenceMode.cliName() + (powerLoss.simulated() ? " under --power-loss="
-                                + powerLoss.cliName() : "") + " (such names start with " + prefix
-                                + "; `indexgate scenarios --enumerate` lists them)");
-                    }
-                    points.add(name);
+                    points.add(pointName(name, SyscallPoints.PREFIX, "\\d{3}-(before|after|torn|eio|enospc)",
+                            "a crash point below the JVM", persistenceMode, powerLoss));
                 } else if (name.startsWith(io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX)) {
                     // Checked in full after tracing; its form and its mode and model are checked now.
-                    String prefix = "point-" + switch (powerLoss) {
-                        case NONE -> "";
-                        case PESSIMISTIC -> "powerloss-";
-                        case REORDER -> "reorder-";
-                    } + persistenceMode.cliName() + "-";
-                    if (!name.startsWith(prefix) || !name.matches(".*-\\d{2}-(before|after|torn)-.+")) {
-                        throw wrong("--scenario", "'" + name + "' is not an enumerated point of mode "
-                                + persistenceMode.cliName() + (powerLoss.simulated() ? " under --power-loss="
-                                + powerLoss.cliName() : "") + " (such names start with " + prefix
-                                + "; `indexgate scenarios --enumerate` lists them)");
-                    }
-                    points.add(name);
+                    points.add(pointName(name, io.indexgate.harness.campaign.CampaignResult.POINT_PREFIX,
+                            "\\d{2}-(before|after|torn)", "an enumerated point", persistenceMode, powerLoss));
                 } else {
                     try {
                         chosen.add(catalog.get(name));

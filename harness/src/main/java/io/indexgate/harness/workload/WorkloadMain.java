@@ -331,11 +331,7 @@ public final class WorkloadMain {
             }
             CrashStates.writeTo(state, durable, scratch.resolve(DURABLE));
             try (PowerLossFileSystem fileSystem = PowerLossFileSystem.open(scratch.resolve(DURABLE))) {
-                Recovery recovery = recover(scratch, fileSystem.getPath("/indexes"), engine);
-                if (recovery.store() != null) {
-                    recovery.store().abandon();
-                }
-                return recovery.report();
+                return recoverAndAbandon(scratch, fileSystem.getPath("/indexes"), engine);
             }
         } finally {
             TempFiles.deleteTree(scratch);
@@ -351,14 +347,19 @@ public final class WorkloadMain {
         Path scratch = dataDirectory.resolveSibling(dataDirectory.getFileName() + "-crash-state");
         try {
             SyscallModel.materialize(state, durable, scratch);
-            Recovery recovery = recover(scratch, scratch.resolve("indexes"), engine);
-            if (recovery.store() != null) {
-                recovery.store().abandon();
-            }
-            return recovery.report();
+            return recoverAndAbandon(scratch, scratch.resolve("indexes"), engine);
         } finally {
             TempFiles.deleteTree(scratch);
         }
+    }
+
+    /** Recovers a scratch copy, reports what it found, and releases it without saving. */
+    private static RecoveryReport recoverAndAbandon(Path dataDirectory, Path indexDirectory, String engine) {
+        Recovery recovery = recover(dataDirectory, indexDirectory, engine);
+        if (recovery.store() != null) {
+            recovery.store().abandon();
+        }
+        return recovery.report();
     }
 
     private static void awaitHoldFile() {

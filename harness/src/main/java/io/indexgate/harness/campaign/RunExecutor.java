@@ -12,6 +12,7 @@ import io.indexgate.harness.powerloss.PowerLossModel;
 import io.indexgate.harness.powerloss.PowerLossScope;
 import io.indexgate.harness.powerloss.SyscallJournal;
 import io.indexgate.harness.powerloss.SyscallModel;
+import io.indexgate.harness.sut.StoreUnderTest;
 import io.indexgate.harness.workload.ChildExit;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.store.SQLiteVectorStore;
@@ -86,6 +87,7 @@ public final class RunExecutor {
             for (Path rule : extraRules) {
                 words.addAll(List.of("--with-rule", rule.toAbsolutePath().toString()));
             }
+            words.addAll(StoreUnderTest.current().options());
             if (powerLoss.simulated()) {
                 words.add("--power-loss=" + powerLoss.cliName());
                 if (scope != PowerLossScope.ALL) {
@@ -246,6 +248,8 @@ public final class RunExecutor {
                 if (!exited) {
                     record(history, new Event.Kill(child.cycle(), "SIGKILL after " + killAtMillis + " ms", null),
                             runStarted);
+                    // A store under test in a process of its own dies with the child, and first: it is the store.
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
                 }
             }

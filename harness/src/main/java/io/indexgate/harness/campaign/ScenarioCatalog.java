@@ -128,4 +128,13 @@ public final class ScenarioCatalog {
         }
         return scenario;
     }
+
+    /**
+     * Whether {@code scenario} applies to any store under test, not only the reference: random kills and churn act
+     * on the process and the workload, and the crash points below the JVM on the file system; the others name the
+     * reference's methods (Byteman rules) or files (the second opener's lock, the index file damaged at rest).
+     */
+    public static boolean anyStore(Scenario scenario) {
+        return scenario.isKill() || scenario.isChurn() || scenario.isSyscall();
+    }
 }

@@ -32,6 +32,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import io.indexgate.harness.campaign.SyscallPoints;
+import io.indexgate.harness.sut.Conformance;
+import io.indexgate.harness.sut.JavaStores;
+import io.indexgate.harness.sut.StoreUnderTest;
 import io.indexgate.harness.campaign.Targets;
 import io.indexgate.harness.powerloss.FileSystemShim;
 import io.indexgate.harness.powerloss.PowerLossModel;
@@ -49,7 +52,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "indexgate", mixinStandardHelpOptions = true, version = "indexgate 0.1.0",
         description = "Durability gate for vector-index persistence.",
-        subcommands = {IndexgateCli.Run.class, IndexgateCli.Scenarios.class, IndexgateCli.Workload.class,
+        subcommands = {IndexgateCli.Run.class, IndexgateCli.Conform.class, IndexgateCli.Scenarios.class,
+                IndexgateCli.Workload.class,
                 InspectCommand.class, IndexgateCli.Check.class, IndexgateCli.Merge.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class},
         footerHeading = "%nExamples:%n",
@@ -153,12 +157,48 @@ public final class IndexgateCli {
                 + "ENOSPC and EIO), traced per engine and mode with this campaign's seed; default: on when no "
                 + "--scenario or --rule is given")
         Boolean enumerateSyscalls;
+        @Option(names = "--sut", paramLabel = "CLASS", description = "gate this Java store instead of the reference: a "
+                + "public class with a public no-argument constructor implementing "
+                + "io.indexgate.harness.sut.SystemUnderTest, found on --sut-classpath")
+        String sutClass;
+        @Option(names = "--sut-classpath", paramLabel = "PATH", description = "with --sut: the jars and directories of "
+                + "the store (separated by ':')")
+        String sutClassPath;
+        @Option(names = "--sut-command", paramLabel = "COMMAND", description = "gate this program instead of the "
+                + "reference: a command line (run with sh -c) that speaks the JSON-lines workload protocol on its "
+                + "standard input and output; checked with `indexgate conform` first")
+        String sutCommand;
 
         @Spec
         CommandLine.Model.CommandSpec command;
 
         private CommandLine.ParameterException wrong(String option, String what) {
             return new CommandLine.ParameterException(command.commandLine(), option + ": " + what);
+        }
+
+        /**
+         * The store this campaign gates, checked and installed for the children: the reference, a Java class that
+         * loads from its class path and implements the interface, or a command.
+         */
+        private StoreUnderTest storeUnderTest() {
+            if (sutCommand != null && (sutClass != null || sutClassPath != null)) {
+                throw wrong("--sut-command", "gate either a Java store (--sut) or a program (--sut-command), not both");
+            }
+            if (sutClassPath != null && sutClass == null) {
+                throw wrong("--sut-classpath", "goes with --sut CLASS");
+            }
+            if (sutCommand != null && sutCommand.isBlank()) {
+                throw wrong("--sut-command", "the command line is empty");
+            }
+            StoreUnderTest store = new StoreUnderTest(sutClass, sutClassPath, sutCommand);
+            if (sutClass != null) {
+                String problem = JavaStores.problem(store);
+                if (problem != null) {
+                    throw wrong("--sut", problem);
+                }
+            }
+            StoreUnderTest.install(store);
+            return store;
         }
 
         /**
@@ -236,12 +276,15 @@ public final class IndexgateCli {
                 System.setProperty(io.indexgate.harness.workload.WorkloadMain.CRASH_STATES_PROPERTY,
                         Integer.toString(crashStates));
             }
+            StoreUnderTest store = storeUnderTest();
             ScenarioCatalog catalog = ScenarioCatalog.load();
             boolean wholeCatalog = scenarios.isEmpty() && rules.isEmpty();
             List<Scenario> chosen = new ArrayList<>();
             List<String> points = new ArrayList<>();
             if (wholeCatalog) {
-                chosen.addAll(catalog.all());
+                // Another store than the reference gets the scenarios that do not name the reference's code.
+                chosen.addAll(catalog.all().stream().filter(scenario -> store.isReference()
+                        || ScenarioCatalog.anyStore(scenario)).toList());
             }
             for (String name : scenarios) {
                 if (name.startsWith(SyscallPoints.PREFIX)) {
@@ -253,7 +296,14 @@ public final class IndexgateCli {
                             "\\d{2}-(before|after|torn)", "an enumerated point", persistenceMode, powerLoss));
                 } else {
                     try {
-                        chosen.add(catalog.get(name));
+                        io.indexgate.harness.campaign.Scenario scenario = catalog.get(name);
+                        if (!store.isReference() && !ScenarioCatalog.anyStore(scenario)) {
+                            throw wrong("--scenario", "'" + name + "' (kind " + scenario.kind().wire() + ") acts on "
+                                    + "the reference store's own code or files; a store under test gets the kinds "
+                                    + "kill and churn, the crash points below the JVM and (a Java store) its own "
+                                    + "--rule files");
+                        }
+                        chosen.add(scenario);
                     } catch (IllegalArgumentException e) {
                         throw wrong("--scenario", e.getMessage());
                     }
@@ -261,6 +311,28 @@ public final class IndexgateCli {
             }
             for (Path rule : rules) {
                 chosen.add(ScenarioCatalog.fromRuleFile(rule));
+            }
+            if (store.command() != null && !rules.isEmpty()) {
+                throw wrong("--rule", "Byteman rules reach Java code; a --sut-command store gets kill and churn "
+                        + "scenarios and the crash points below the JVM");
+            }
+            boolean savePoints = store.isReference() && (Boolean.TRUE.equals(enumerate)
+                    || (enumerate == null && wholeCatalog));
+            if (!store.isReference() && (Boolean.TRUE.equals(enumerate)
+                    || points.stream().anyMatch(name -> !name.startsWith(SyscallPoints.PREFIX)))) {
+                throw wrong("--enumerate", "the crash points of a save's Java calls are the reference's; a store "
+                        + "under test gets the crash points below the JVM (--enumerate-syscalls)");
+            }
+            if (!store.isReference() && powerLoss.simulated() && scope == PowerLossScope.INDEX) {
+                throw wrong("--power-loss-scope", "only the reference keeps its index files where the in-JVM model "
+                        + "can put them; a store under test runs under --power-loss-scope all");
+            }
+            if (store.command() != null) {
+                java.io.StringWriter why = new java.io.StringWriter();
+                if (!Conformance.check(store.command(), new java.io.PrintWriter(why, true))) {
+                    throw wrong("--sut-command", "the store does not speak the workload protocol (`indexgate "
+                            + "conform` says why):\n" + why);
+                }
             }
             boolean syscallPoints = Boolean.TRUE.equals(enumerateSyscalls)
                     || (enumerateSyscalls == null && wholeCatalog)
@@ -279,9 +351,8 @@ public final class IndexgateCli {
             Path work = workDir != null ? workDir : Files.createTempDirectory("indexgate-work");
             List<Path> absoluteWithRules = withRules.stream().map(Path::toAbsolutePath).toList();
             List<CampaignSpec.Target> targets = io.indexgate.harness.campaign.Targets.build(chosen, engineIds,
-                    persistenceMode, new Targets.Enumeration(Boolean.TRUE.equals(enumerate)
-                            || (enumerate == null && wholeCatalog), syscallPoints, points, campaignSeed, operations,
-                            absoluteWithRules), powerLoss, ChildLauncher.forThisJvm(), work);
+                    persistenceMode, new Targets.Enumeration(savePoints, syscallPoints, points, campaignSeed,
+                            operations, absoluteWithRules), powerLoss, ChildLauncher.forThisJvm(), work);
             CampaignSpec spec = CampaignSpec.builder(targets, work.toAbsolutePath(), reportDir.toAbsolutePath())
                     .mode(persistenceMode).seed(campaignSeed).cycles(cycles).kills(kills).operations(operations)
                     .withRules(absoluteWithRules).parallel(parallel)
@@ -310,6 +381,26 @@ public final class IndexgateCli {
             }
             out.println(Reports.verdictLine(result));
             return result.exitCode();
+        }
+    }
+
+    @Command(name = "conform", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Check that a program speaks the workload protocol (README: \"Gating your own store\"): a "
+                    + "fault-free session in a temp directory through every request, and what the checker relies on.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  indexgate conform --sut-command 'python3 my_store.py'",
+                    "  indexgate conform --sut-command './my-store --protocol'"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:the program conforms", "2:it does not (the step and what was wrong are printed)"})
+    static final class Conform implements Callable<Integer> {
+        @Option(names = "--sut-command", required = true, paramLabel = "COMMAND",
+                description = "the program's command line, run with sh -c")
+        String sutCommand;
+
+        @Override
+        public Integer call() {
+            java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+            return Conformance.check(sutCommand, out) ? VALID : HARNESS_FAILURE;
         }
     }
 
@@ -461,6 +552,7 @@ public final class IndexgateCli {
                 throw new CommandLine.ParameterException(command.commandLine(), "--ops: must be at least 1, got "
                         + operations);
             }
+            StoreUnderTest.install(StoreUnderTest.REFERENCE);
             List<Scenario> listed = new ArrayList<>(ScenarioCatalog.load().all());
             if (enumerate) {
                 for (String id : engines(engine)) {

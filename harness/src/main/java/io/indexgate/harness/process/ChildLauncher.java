@@ -5,6 +5,7 @@ import io.indexgate.harness.nemesis.Faults;
 import io.indexgate.harness.nemesis.SyscallFault;
 import io.indexgate.harness.powerloss.FileSystemShim;
 import io.indexgate.harness.powerloss.PowerLossScope;
+import io.indexgate.harness.sut.StoreUnderTest;
 import io.indexgate.harness.workload.WorkloadMain;
 import io.indexgate.testing.PersistenceMode;
 import java.io.IOException;
@@ -219,6 +220,8 @@ public final class ChildLauncher {
                 "-D" + NativeLibraryCache.ROOT_PROPERTY + "=" + NativeLibraryCache.root(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         command.addAll(sqliteLibraryOptions());
+        StoreUnderTest store = StoreUnderTest.current();
+        command.addAll(store.childOptions());
         String crashStates = System.getProperty(WorkloadMain.CRASH_STATES_PROPERTY);
         if (crashStates != null) {
             command.add("-D" + WorkloadMain.CRASH_STATES_PROPERTY + "=" + crashStates);
@@ -235,7 +238,7 @@ public final class ChildLauncher {
             }
             command.add(agent.toString());
         }
-        command.addAll(List.of("-cp", classPath, WorkloadMain.class.getName(),
+        command.addAll(List.of("-cp", store.classPath(classPath), WorkloadMain.class.getName(),
                 dataArgument(spec), spec.engine(), Long.toString(spec.seed()),
                 Integer.toString(spec.cycle()), Integer.toString(spec.operations()), spec.mode().cliName()));
         return command;

@@ -23,6 +23,10 @@ import io.indexgate.harness.powerloss.CrashStates;
 import io.indexgate.harness.powerloss.PowerLossFileSystem;
 import io.indexgate.harness.powerloss.PowerLossModel;
 import io.indexgate.harness.powerloss.FileSystemShim;
+import io.indexgate.harness.sut.CommandStore;
+import io.indexgate.harness.sut.Consistency;
+import io.indexgate.harness.sut.ReferenceStore;
+import io.indexgate.harness.sut.SystemUnderTest;
 import io.indexgate.harness.powerloss.PowerLossScope;
 import io.indexgate.harness.powerloss.SyscallJournal;
 import io.indexgate.harness.powerloss.SyscallModel;
@@ -55,10 +59,8 @@ import java.util.function.Consumer;
  */
 public final class WorkloadMain {
 
-    public static final String NAMESPACE = "harness";
-    public static final String COLLECTION = "docs";
-    /** Saves are driven by the workload itself (so each one can be announced); the threshold never fires. */
-    static final int SAVE_THRESHOLD = 1 << 30;
+    public static final String NAMESPACE = ReferenceStore.NAMESPACE;
+    public static final String COLLECTION = ReferenceStore.COLLECTION;
 
     private static final PrintStream PROTOCOL = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
             StandardCharsets.UTF_8);
@@ -93,10 +95,6 @@ public final class WorkloadMain {
                 }
             }
         }
-    }
-
-    public static CollectionConfig config(String engine) {
-        return CollectionConfig.of(WorkloadGenerator.DIMENSIONS, SimilarityMetric.COSINE, engine);
     }
 
     public static void main(String[] args) throws Exception {
@@ -238,53 +236,82 @@ public final class WorkloadMain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the simulated index directory", e);
         }
-        Recovery recovery = recover(dataDirectory, indexDirectory, engine);
+        Recovery recovery = recover(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
+                indexDirectory));
         sink.accept(new Event.Recovered(cycle, recovery.report(), null));
         if (recovery.store() == null) {
             return ChildExit.STORE_NOT_OPENED.status();
         }
-        SQLiteVectorStore store = recovery.store();
-        VectorCollection collection = recovery.collection();
+        SystemUnderTest store = recovery.store();
         awaitHoldFile();
 
         WorkloadGenerator generator = new WorkloadGenerator(seed, cycle);
         long firstOp = (long) cycle * 1_000_000;
         for (int i = 0; i < operations; i++) {
-            execute(collection, generator.next(), cycle, firstOp + i, sink);
+            execute(store, generator.next(), cycle, firstOp + i, sink);
         }
         long closeOp = firstOp + operations;
-        sink.accept(new Event.Invoke(cycle, closeOp, Event.Function.SAVE, null,
-                Fingerprints.contents(collection.inspect()), null));
+        sink.accept(new Event.Invoke(cycle, closeOp, Event.Function.SAVE, null, liveFingerprint(store), null));
         try {
             store.close();
             sink.accept(new Event.Ok(cycle, closeOp, null));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             sink.accept(new Event.Fail(cycle, closeOp, e.toString(), null));
         }
         return ChildExit.CLEAN.status();
     }
 
-    /** An opened store and its collection (both null if the open failed), and what the recovery found. */
-    private record Recovery(SQLiteVectorStore store, VectorCollection collection, RecoveryReport report) {
+    /** The store under test of this child: {@value #SUT_PROPERTY} names its class; the reference by default. */
+    static SystemUnderTest newStore() {
+        String command = System.getProperty(SUT_COMMAND_PROPERTY);
+        if (command != null) {
+            return new CommandStore(command);
+        }
+        String name = System.getProperty(SUT_PROPERTY);
+        if (name == null) {
+            return new ReferenceStore();
+        }
+        try {
+            return (SystemUnderTest) Class.forName(name).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("the store under test " + name + " is not a public class with a public "
+                    + "no-argument constructor that implements " + SystemUnderTest.class.getName(), e);
+        }
     }
 
-    /** Opens the store in {@code dataDirectory} with its index directory, as a restarted process does. */
-    private static Recovery recover(Path dataDirectory, Path indexDirectory, String engine) {
-        Path indexPath = indexDirectory.resolve(SQLiteVectorStore.indexFileName(NAMESPACE, COLLECTION, engine));
-        List<String> tempsBefore = names(indexPath);
-        SQLiteVectorStore store = null;
+    /** The system property naming the class of the store under test (absent: the reference). */
+    public static final String SUT_PROPERTY = "indexgate.sut";
+    /** The system property holding the command line of a store under test that speaks the JSON-lines protocol. */
+    public static final String SUT_COMMAND_PROPERTY = "indexgate.sut.command";
+
+    /** The live fingerprint of a save about to run, or why it could not be taken (never a valid fingerprint). */
+    private static String liveFingerprint(SystemUnderTest store) {
         try {
-            store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, indexDirectory));
-            VectorCollection collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
-            return new Recovery(store, collection, report(collection, indexPath, engine, tempsBefore));
-        } catch (RuntimeException e) {
-            if (store != null) {
-                store.abandon();
-            }
-            return new Recovery(null, null, new RecoveryReport(false, e.toString(), fileFingerprint(indexPath, engine),
-                    Map.of(), List.of(), List.of(), tempsBefore, names(indexPath)));
+            return store.liveFingerprint();
+        } catch (Exception e) {
+            return "no fingerprint: " + e;
         }
+    }
+
+    /** An opened store (null if the open failed), and what the recovery found. */
+    private record Recovery(SystemUnderTest store, RecoveryReport report) {
+    }
+
+    /** Opens the store of {@code spec}, as a restarted process does, and reports what it found. */
+    private static Recovery recover(SystemUnderTest.OpenSpec spec) {
+        SystemUnderTest store = newStore();
+        List<String> tempsBefore = store.staleTemps(spec);
+        try {
+            store.open(spec);
+        } catch (Exception e) {
+            String error = store.isIndexRefusal(e) && !e.toString().contains("IndexLoadError")
+                    ? "IndexLoadError (the store refused its index): " + e : e.toString();
+            RecoveryReport refused = new RecoveryReport(false, error, store.persistedFingerprint(spec), Map.of(),
+                    List.of(), List.of(), tempsBefore, store.staleTemps(spec));
+            store.abandon();
+            return new Recovery(null, refused);
+        }
+        return new Recovery(store, report(store, spec, tempsBefore));
     }
 
     /**
@@ -355,7 +382,8 @@ public final class WorkloadMain {
 
     /** Recovers a scratch copy, reports what it found, and releases it without saving. */
     private static RecoveryReport recoverAndAbandon(Path dataDirectory, Path indexDirectory, String engine) {
-        Recovery recovery = recover(dataDirectory, indexDirectory, engine);
+        Recovery recovery = recover(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
+                indexDirectory));
         if (recovery.store() != null) {
             recovery.store().abandon();
         }
@@ -387,22 +415,23 @@ public final class WorkloadMain {
      * @return 0
      */
     static int intrude(Path dataDirectory, String engine, long seed, int cycle, Consumer<Event> sink) {
-        SQLiteVectorStore store;
+        SystemUnderTest store = newStore();
         try {
             // A second opener never journals: the owner's journal is the one that counts.
             PowerLossModel model = inProcessModel(model(), scope()).simulated() ? PowerLossModel.PESSIMISTIC
                     : PowerLossModel.NONE;
-            store = SQLiteVectorStore.open(dataDirectory,
-                    new StoreOptions(SAVE_THRESHOLD, indexDirectory(dataDirectory, model)));
-        } catch (DataDirectoryInUseException e) {
-            sink.accept(new Event.Intrusion(cycle, true, e.getMessage(), null));
-            return ChildExit.CLEAN.status();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the simulated index directory", e);
+            store.open(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
+                    indexDirectory(dataDirectory, model)));
+        } catch (Exception e) {
+            store.abandon();
+            if (store.isOwnerRefusal(e)) {
+                sink.accept(new Event.Intrusion(cycle, true, e.getMessage(), null));
+                return ChildExit.CLEAN.status();
+            }
+            throw new IllegalStateException("the second opener failed otherwise than by a refusal", e);
         }
         sink.accept(new Event.Intrusion(cycle, false, "a second store opened " + dataDirectory
                 + " while its owner held it", null));
-        VectorCollection collection = store.openOrCreateCollection(NAMESPACE, COLLECTION, config(engine));
         long firstOp = (long) cycle * 1_000_000 + INTRUDER_OPERATIONS;
         java.util.Random random = new java.util.Random(seed ^ cycle);
         float[] vector = new float[WorkloadGenerator.DIMENSIONS];
@@ -410,16 +439,20 @@ public final class WorkloadMain {
             vector[i] = random.nextFloat() + 0.5f;
         }
         java.util.UUID uuid = new java.util.UUID(0x1e7a_de70L, random.nextLong());
-        execute(collection, new Operation(Event.Function.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp, sink);
-        execute(collection, new Operation(Event.Function.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
-        store.close();
+        execute(store, new Operation(Event.Function.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp, sink);
+        execute(store, new Operation(Event.Function.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
+        try {
+            store.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("the second opener could not close", e);
+        }
         return ChildExit.CLEAN.status();
     }
 
     /** Operation numbers of an intruder start here within its cycle, clear of the owner's. */
     private static final long INTRUDER_OPERATIONS = 500_000;
 
-    private static void execute(VectorCollection collection, Operation operation, int cycle, long op,
+    private static void execute(SystemUnderTest store, Operation operation, int cycle, long op,
                                 Consumer<Event> sink) {
         List<Event.Write> writes = new ArrayList<>();
         String fingerprint = null;
@@ -431,7 +464,7 @@ public final class WorkloadMain {
                 }
             }
             case DELETE -> operation.uuids().forEach(uuid -> writes.add(new Event.Write(uuid.toString(), null)));
-            case SAVE -> fingerprint = Fingerprints.contents(collection.inspect());
+            case SAVE -> fingerprint = liveFingerprint(store);
             default -> {
             }
         }
@@ -439,20 +472,14 @@ public final class WorkloadMain {
                 null));
         try {
             switch (operation.function()) {
-                case UPSERT -> {
-                    List<VectorRecord> records = new ArrayList<>();
-                    for (int i = 0; i < operation.uuids().size(); i++) {
-                        records.add(VectorRecord.of(operation.uuids().get(i), operation.vectors().get(i)));
-                    }
-                    collection.upsert(records);
-                }
-                case DELETE -> collection.delete(operation.uuids());
-                case SAVE -> collection.saveIndex();
-                default -> collection.query(VectorQuery.nearest(operation.vectors().get(0), 5));
+                case UPSERT -> store.upsert(operation.uuids(), operation.vectors());
+                case DELETE -> store.delete(operation.uuids());
+                case SAVE -> store.save();
+                default -> store.query(operation.vectors().get(0), 5);
             }
             sink.accept(new Event.Ok(cycle, op, null));
             if (operation.function() != Event.Function.QUERY) {
-                probe(collection, cycle, sink);
+                probe(store, cycle, sink);
             }
         } catch (Exception e) {
             sink.accept(new Event.Fail(cycle, op, e.toString(), null));
@@ -460,66 +487,46 @@ public final class WorkloadMain {
     }
 
     /**
-     * Checks the live engine against SQLite after every completed write and save, and reports what differs: the
-     * engine of a running store must be as consistent as a recovered one, and probing it here, not only at restarts,
+     * Checks the live index against the records after every completed write and save, and reports what differs: the
+     * index of a running store must be as consistent as a recovered one, and probing it here, not only at restarts,
      * catches an index that drops records on the way (a record unreachable for a few operations heals as easily as
-     * it breaks). On the workload's 48 records a probe costs well under a millisecond.
+     * it breaks). On the workload's 48 records a probe of the reference costs well under a millisecond.
      */
-    private static void probe(VectorCollection collection, int cycle, Consumer<Event> sink) {
-        ConsistencyReport consistency = collection.checkConsistency();
+    private static void probe(SystemUnderTest store, int cycle, Consumer<Event> sink) {
+        Consistency consistency;
+        try {
+            consistency = store.consistency();
+        } catch (Exception e) {
+            sink.accept(new Event.Probe(cycle, Event.ProbeFinding.DIFFERS, "the consistency check failed: " + e,
+                    null));
+            return;
+        }
         if (!consistency.unreachable().isEmpty()) {
             sink.accept(new Event.Probe(cycle, Event.ProbeFinding.UNREACHABLE, consistency.unreachable().toString(),
                     null));
         }
-        if (!consistency.contentDifferences(10).isEmpty()) {
-            sink.accept(new Event.Probe(cycle, Event.ProbeFinding.DIFFERS, consistency.contentDifferences(10).toString(),
+        if (!consistency.differences().isEmpty()) {
+            sink.accept(new Event.Probe(cycle, Event.ProbeFinding.DIFFERS, consistency.differences().toString(),
                     null));
         }
     }
 
     /** Everything the checker needs to know about the recovered store. */
-    static RecoveryReport report(VectorCollection collection, Path indexPath, String engine, List<String> tempsBefore) {
+    static RecoveryReport report(SystemUnderTest store, SystemUnderTest.OpenSpec spec, List<String> tempsBefore) {
         Map<String, String> records = new TreeMap<>();
-        for (StoredRecord row : collection.inspect().records()) {
-            records.put(row.record().uuid().toString(), Fingerprints.vector(row.record().vector()));
-        }
         List<String> notFound;
         List<String> mismatches;
         try {
-            ConsistencyReport consistency = collection.checkConsistency();
+            store.records().forEach((uuid, vector) -> records.put(uuid.toString(), Fingerprints.vector(vector)));
+            Consistency consistency = store.consistency();
             notFound = consistency.unreachable().stream().map(UUID::toString).toList();
-            mismatches = consistency.contentDifferences(10);
-        } catch (RuntimeException e) {
-            // A store that opened over an engine it cannot search is as broken as one that lost a record.
+            mismatches = consistency.differences();
+        } catch (Exception e) {
+            // A store that opened over an index it cannot search is as broken as one that lost a record.
             notFound = List.of();
-            mismatches = List.of("the consistency check of the recovered engine failed: " + e);
+            mismatches = List.of("the consistency check of the recovered store failed: " + e);
         }
-        return new RecoveryReport(true, null, fileFingerprint(indexPath, engine), records, notFound, mismatches,
-                tempsBefore, names(indexPath));
-    }
-
-    /** The content fingerprint of the index file as it is, read into a separate engine. */
-    static String fileFingerprint(Path indexPath, String engine) {
-        if (!Files.exists(indexPath)) {
-            return RecoveryReport.ABSENT;
-        }
-        CollectionConfig config = config(engine);
-        try (VectorSearchEngine reader = Engines.create(engine,
-                EngineOptions.of(config.dimensions(), config.metric()))) {
-            reader.load(indexPath);
-            return Fingerprints.contents(reader);
-        } catch (NoSuchFileException e) {
-            return RecoveryReport.ABSENT;
-        } catch (Exception e) {
-            return RecoveryReport.UNREADABLE + ": " + e;
-        }
-    }
-
-    private static List<String> names(Path indexPath) {
-        try {
-            return StaleTemps.find(indexPath).stream().map(path -> path.getFileName().toString()).sorted().toList();
-        } catch (Exception e) {
-            return List.of("cannot list: " + e);
-        }
+        return new RecoveryReport(true, null, store.persistedFingerprint(spec), records, notFound, mismatches,
+                tempsBefore, store.staleTemps(spec));
     }
 }

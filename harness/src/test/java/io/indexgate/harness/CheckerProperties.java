@@ -46,6 +46,22 @@ class CheckerProperties {
         assertRule(2, Checker.check(corrupted));
     }
 
+    /** A write-through store claims no save for its index ("untracked"): rule 2 is not checked, rule 3 still is. */
+    @Property(tries = 50)
+    void aWriteThroughStoreIsJudgedWithoutRuleTwoButNotWithoutRuleThree(@ForAll long seed) {
+        List<Event> history = new HistorySimulator(seed).generate(3, 25);
+        List<Event> untracked = alterLastRecovery(history, report -> new RecoveryReport(true, null,
+                RecoveryReport.UNTRACKED, report.records(), List.of(), List.of(), List.of(), List.of()));
+        assertTrue(Checker.check(untracked).stream().noneMatch(v -> v.rule().number() == 2),
+                Checker.check(untracked).toString());
+        List<Event> lost = alterLastRecovery(untracked, report -> {
+            Map<String, String> records = new TreeMap<>(report.records());
+            records.put("u-never-written", "d-bogus");
+            return withRecords(report, records);
+        });
+        assertRule(3, Checker.check(lost));
+    }
+
     @Property(tries = 50)
     void rejectsFailedOpensEngineMismatchesMissedQueriesAndStaleTemps(@ForAll long seed) {
         List<Event> history = new HistorySimulator(seed).generate(2, 20);

@@ -182,12 +182,13 @@ public final class Checker {
         admissibleFiles.add(lastCompletedSave);
         admissibleFiles.addAll(savesInFlight);
         String found = report.indexFingerprint();
-        if (!admissibleFiles.contains(found)) {
+        boolean writeThrough = found.equals(RecoveryReport.UNTRACKED);   // its index is not a save's: no rule 2
+        if (!writeThrough && !admissibleFiles.contains(found)) {
             violations.add(new Violation(Rule.INDEX_IS_A_SAVE, cycle, lastCompletedSaveOp, "the index file holds " + found
                     + "; admissible: the last completed save " + lastCompletedSave
                     + (lastCompletedSaveOp == null ? "" : " (op " + lastCompletedSaveOp + ")")
                     + (savesInFlight.isEmpty() ? "" : " or a save in flight " + savesInFlight)));
-        } else {
+        } else if (!writeThrough) {
             lastCompletedSave = found;
         }
         savesInFlight.clear();

@@ -24,6 +24,12 @@ public record RecoveryReport(boolean opened, String openError, String indexFinge
 
     /** The fingerprint of a missing index file. */
     public static final String ABSENT = "absent";
+    /**
+     * The fingerprint of a store whose persisted index is not a save's: one that persists every acknowledged write
+     * into it (a write-through store), so that rule 2 (the index is the last or an in-flight save) does not apply to
+     * it; rules 1, 3 and 4 still judge what it recovered.
+     */
+    public static final String UNTRACKED = "untracked";
     /** The prefix of the fingerprint of an index file that exists but cannot be loaded. */
     public static final String UNREADABLE = "unreadable";
 }

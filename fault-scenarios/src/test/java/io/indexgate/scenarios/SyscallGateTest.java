@@ -52,9 +52,18 @@ class SyscallGateTest {
 
     private CampaignResult campaign(PersistenceMode mode, PowerLossModel model, List<String> engines,
                                     Predicate<Scenario> points, List<Path> withRules) throws Exception {
+        return campaign(mode, model, engines, points, withRules, true);
+    }
+
+    /** A campaign of the points below the JVM that {@code points} keeps (with the points after errors, or not). */
+    private CampaignResult campaign(PersistenceMode mode, PowerLossModel model, List<String> engines,
+                                    Predicate<Scenario> points, List<Path> withRules, boolean afterErrors)
+            throws Exception {
         Path modeWork = work.resolve("syscalls-" + model.cliName() + "-" + mode.cliName());
+        Targets.Enumeration enumeration = new Targets.Enumeration(false, true, List.of(), SEED,
+                DurabilityGateTest.OPERATIONS, withRules);
         List<CampaignSpec.Target> targets = Targets.build(List.of(), engines, mode,
-                new Targets.Enumeration(false, true, List.of(), SEED, DurabilityGateTest.OPERATIONS, withRules),
+                ALL || afterErrors ? enumeration : enumeration.withoutAfterErrors(),
                 model, ChildLauncher.forThisJvm(), modeWork).stream()
                 .filter(target -> points.test(target.scenario()))
                 .toList();
@@ -83,7 +92,8 @@ class SyscallGateTest {
         // -Dindexgate.gate.syscalls=all, on both engines). USearch's points run under the pessimistic model below.
         List<String> crashed = ALL ? engines() : engines().subList(0, 1);
         CampaignResult result = campaign(PersistenceMode.ATOMIC, PowerLossModel.NONE, crashed,
-                point -> ALL || !point.name().contains("-torn-write:store.db-wal@"), List.of());
+                point -> ALL || !point.name().contains("-torn-write:store.db-wal@")
+                        && (!afterAnError(point) || firstAfterEachError("crash", point)), List.of());
         assertAsExpected(result);
         assertFullCoverage(result, crashed);
         assertEquals(0, result.exitCode());
@@ -112,7 +122,7 @@ class SyscallGateTest {
     void atomicModeSurvivesAPowerCutAtEveryCallBelowTheJvmInBothModels() throws Exception {
         List<String> reorderEngines = ALL ? engines() : engines().subList(0, 1);
         CampaignResult reordered = campaign(PersistenceMode.ATOMIC, PowerLossModel.REORDER, reorderEngines,
-                point -> ALL || isCrash(point), List.of());
+                point -> ALL || isCrash(point), List.of(), false);
         assertAsExpected(reordered);
         assertFullCoverage(reordered, reorderEngines);
         assertEquals(0, reordered.exitCode());
@@ -121,7 +131,8 @@ class SyscallGateTest {
 
         List<String> pessimisticEngines = ALL ? engines() : engines().subList(engines().size() - 1, engines().size());
         CampaignResult pessimistic = campaign(PersistenceMode.ATOMIC, PowerLossModel.PESSIMISTIC,
-                pessimisticEngines, point -> ALL || !afterAnError(point), List.of());
+                pessimisticEngines, point -> ALL || !point.name().contains("-enospc-") || first("pessimistic enospc", 2), List.of(),
+                false);
         assertAsExpected(pessimistic);
         assertFullCoverage(pessimistic, pessimisticEngines);
         assertEquals(0, pessimistic.exitCode());
@@ -129,12 +140,20 @@ class SyscallGateTest {
                 "an EIO inside SQLite, then the cut");
     }
 
-    /** Keeps the first {@code n} points this predicate is asked about per campaign (in enumeration order). */
-    private static boolean first(Scenario point, int n) {
-        return TAKEN.merge(point.name().replaceAll("-\\d{3}-.*", ""), 1, Integer::sum) <= n;
+    /** Keeps the first {@code n} points this predicate is asked about under {@code tag} (in enumeration order). */
+    private static boolean first(String tag, int n) {
+        return TAKEN.merge(tag, 1, Integer::sum) <= n;
+    }
+
+    /** Keeps the points after the first error point of each kind (EIO, ENOSPC) met under {@code tag}. */
+    private static boolean firstAfterEachError(String tag, Scenario point) {
+        String family = point.name().substring(point.name().lastIndexOf('@') + 1);
+        String kind = family.replaceAll("-\\d+$", "");
+        return FAMILIES.computeIfAbsent(tag + " " + kind, key -> family).equals(family);
     }
 
     private static final java.util.Map<String, Integer> TAKEN = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, String> FAMILIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static boolean isCrash(Scenario point) {
         return point.name().matches(".*-\\d{3}-(before|after)-.*") && !afterAnError(point);
@@ -151,7 +170,7 @@ class SyscallGateTest {
     void directModeIsCaughtBelowTheJvmWhereItTearsItsTarget() throws Exception {
         List<String> direct = ALL ? engines() : engines().subList(0, 1);
         CampaignResult result = campaign(PersistenceMode.DIRECT, PowerLossModel.NONE, direct,
-                SyscallGateTest::inTheSave, List.of());
+                point -> inTheSave(point) && (ALL || point.name().contains("hnswlib.index@")), List.of(), false);
         assertAsExpected(result);
         for (String engine : direct) {
             assertTrue(result.runs().stream().anyMatch(run -> run.engine().equals(engine)
@@ -165,7 +184,7 @@ class SyscallGateTest {
     void withoutTheDirectoryForceACutBelowTheJvmLosesTheIndex() throws Exception {
         CampaignResult result = campaign(PersistenceMode.ATOMIC_NO_DIR_SYNC, PowerLossModel.PESSIMISTIC,
                 engines().subList(0, 1), point -> point.name().endsWith("@upsert") && isCrash(point)
-                        && (ALL || first(point, 3)), List.of());
+                        && (ALL || first("no-dir-sync", 3)), List.of(), false);
         assertFalse(result.runs().isEmpty());
         assertTrue(result.runs().stream().allMatch(run -> run.expected() == Expectation.INVALID));
         assertAsExpected(result);
@@ -181,7 +200,8 @@ class SyscallGateTest {
     void writesCommittedStatementByStatementAfterAFailedCommitAreCaught() throws Exception {
         CampaignResult result = campaign(PersistenceMode.ATOMIC, PowerLossModel.NONE, engines().subList(0, 1),
                 point -> afterAnError(point)
-                        && (ALL || point.name().contains("@write-after-enospc-") && first(point, 14)),
+                        && (ALL || point.name().contains("@write-after-enospc-")
+                                && firstAfterEachError("autocommit", point)),
                 List.of(rule("autocommit-after-failed-commit.btm")));
         assertEquals(1, result.exitCode(), "the gate must see the lost atomicity");
         assertTrue(result.runs().stream().anyMatch(run -> run.violations().stream()

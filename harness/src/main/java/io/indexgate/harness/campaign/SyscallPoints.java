@@ -91,6 +91,14 @@ public final class SyscallPoints {
     public static List<Point> trace(ChildLauncher launcher, String engine, PersistenceMode mode, long seed,
                                     int operations, List<Path> withRules, Path directory)
             throws IOException, InterruptedException {
+        return trace(launcher, engine, mode, seed, operations, withRules, true, directory);
+    }
+
+    /** As {@link #trace(ChildLauncher, String, PersistenceMode, long, int, List, Path)}; {@code afterErrors} false
+     * leaves out the calls after errors (and their tracing children). */
+    public static List<Point> trace(ChildLauncher launcher, String engine, PersistenceMode mode, long seed,
+                                    int operations, List<Path> withRules, boolean afterErrors, Path directory)
+            throws IOException, InterruptedException {
         List<SyscallJournal.Call> calls = runTracer(launcher, engine, mode, seed, operations, withRules, null,
                 directory.resolve("plain"));
         List<Point> points = windows(calls);
@@ -100,7 +108,7 @@ public final class SyscallPoints {
         }
         List<Point> followUps = new ArrayList<>();
         java.util.Set<String> enospcWindows = new java.util.HashSet<>();
-        for (Point point : points) {
+        for (Point point : afterErrors ? points : List.<Point>of()) {
             boolean eio = point.onWriteAheadLog() && point.kind() == SyscallJournal.Kind.FSYNC;
             boolean enospc = point.onWriteAheadLog() && point.isWrite() && enospcWindows.add(point.window());
             if (!eio && !enospc) {

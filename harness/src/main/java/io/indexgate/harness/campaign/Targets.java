@@ -25,13 +25,20 @@ public final class Targets {
      * @param seed          the campaign's seed (the syscall tracer runs the campaign's own first cycle)
      * @param operations    operations per child
      * @param withRules     rule files loaded into every child
+     * @param afterErrors   below the JVM, also the crash points of the write after each error point
      */
     public record Enumeration(boolean savePoints, boolean syscallPoints, List<String> onlyPoints, long seed,
-                              int operations, List<Path> withRules) {
+                              int operations, List<Path> withRules, boolean afterErrors) {
 
-        /** Nothing enumerated. */
-        public static Enumeration none() {
-            return new Enumeration(false, false, List.of(), 0, 1, List.of());
+        /** With the points after errors below the JVM (the default of the CLI). */
+        public Enumeration(boolean savePoints, boolean syscallPoints, List<String> onlyPoints, long seed,
+                           int operations, List<Path> withRules) {
+            this(savePoints, syscallPoints, onlyPoints, seed, operations, withRules, true);
+        }
+
+        /** The same without the points after errors below the JVM (each costs a tracing child per error point). */
+        public Enumeration withoutAfterErrors() {
+            return new Enumeration(savePoints, syscallPoints, onlyPoints, seed, operations, withRules, false);
         }
     }
 
@@ -62,7 +69,7 @@ public final class Targets {
             if (syscallPoints) {
                 points.addAll(SyscallPoints.scenarios(engine, mode, SyscallPoints.trace(launcher, engine, mode,
                         enumeration.seed(), enumeration.operations(), enumeration.withRules(),
-                        workDir.resolve("syscall-trace-" + engine)), powerLoss));
+                        enumeration.afterErrors(), workDir.resolve("syscall-trace-" + engine)), powerLoss));
             }
             for (Scenario point : points) {
                 if (onlyPoints.isEmpty() || onlyPoints.contains(point.name())) {

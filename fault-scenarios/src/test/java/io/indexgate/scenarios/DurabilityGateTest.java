@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DurabilityGateTest {
 
-    private static final int KILLS = Integer.getInteger("indexgate.gate.kills", 50);
+    private static final int KILLS = Integer.getInteger("indexgate.gate.kills", 30);
     private static final long SEED = Long.getLong("indexgate.gate.seed", 20261124L);
     /** Bounded: children wait on fsync part of the time, so one more run than cores keeps both cores busy. */
     static final int PARALLEL = Math.min(3, Runtime.getRuntime().availableProcessors() + 1);
@@ -115,7 +115,7 @@ class DurabilityGateTest {
         for (String engine : engines()) {
             int kills = result.runs().stream().filter(run -> run.engine().equals(engine)
                     && run.scenario().equals("random-kill")).mapToInt(RunResult::faults).sum();
-            assertTrue(kills >= Math.min(50, KILLS) * 9 / 10, "random kills on " + engine + ": " + kills);
+            assertTrue(kills >= Math.min(30, KILLS) * 9 / 10, "random kills on " + engine + ": " + kills);
         }
     }
 

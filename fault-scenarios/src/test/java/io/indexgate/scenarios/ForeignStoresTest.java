@@ -65,7 +65,8 @@ class ForeignStoresTest {
         StoreUnderTest.install(store);
         try {
             List<SyscallPoints.Point> traced = SyscallPoints.trace(ChildLauncher.forThisJvm(), "hnswlib",
-                    PersistenceMode.ATOMIC, SEED, OPERATIONS, List.of(), directory.resolve("trace-" + n));
+                    PersistenceMode.ATOMIC, SEED, OPERATIONS, List.of(), false,
+                    directory.resolve("trace-" + System.nanoTime()));
             return SyscallPoints.scenarios("hnswlib", PersistenceMode.ATOMIC, traced, model).stream()
                     .map(Scenario::name).filter(which).limit(n).toList();
         } finally {

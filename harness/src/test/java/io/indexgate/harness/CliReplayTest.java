@@ -126,13 +126,13 @@ class CliReplayTest {
                 "hnswlib", io.indexgate.testing.PersistenceMode.ATOMIC,
                 io.indexgate.harness.campaign.SyscallPoints.trace(io.indexgate.harness.process.ChildLauncher
                                 .forThisJvm(), "hnswlib", io.indexgate.testing.PersistenceMode.ATOMIC, 5, 15,
-                        List.of(), directory.resolve("trace")),
+                        List.of(), false, directory.resolve("trace")),
                 io.indexgate.harness.powerloss.PowerLossModel.PESSIMISTIC);
         String eio = points.stream().map(io.indexgate.harness.campaign.Scenario::name)
                 .filter(name -> name.contains("-eio-fsync:")).findFirst().orElseThrow();
-        String afterError = points.stream().map(io.indexgate.harness.campaign.Scenario::name)
-                .filter(name -> name.contains("-then-before-")).findFirst().orElseThrow();
-        Outcome first = run("sys", List.of("run", "--power-loss", "--scenario", eio, "--scenario", afterError,
+        String cut = points.stream().map(io.indexgate.harness.campaign.Scenario::name)
+                .filter(name -> name.contains("-before-fsync:store.db-wal@upsert")).findFirst().orElseThrow();
+        Outcome first = run("sys", List.of("run", "--power-loss", "--scenario", eio, "--scenario", cut,
                 "--seed", "5", "--ops", "15"));
         assertEquals(0, first.exit(), first.out());
         JsonNode verdict = Histories.json().readTree(directory.resolve("report-sys/latest/verdict.json").toFile());

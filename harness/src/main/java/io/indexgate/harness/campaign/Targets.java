@@ -69,7 +69,9 @@ public final class Targets {
             if (syscallPoints) {
                 points.addAll(SyscallPoints.scenarios(engine, mode, SyscallPoints.trace(launcher, engine, mode,
                         enumeration.seed(), enumeration.operations(), enumeration.withRules(),
-                        enumeration.afterErrors(), workDir.resolve("syscall-trace-" + engine)), powerLoss));
+                        enumeration.afterErrors() && (onlyPoints.isEmpty()
+                                || onlyPoints.stream().anyMatch(name -> name.contains("-then-"))),
+                        workDir.resolve("syscall-trace-" + engine)), powerLoss));
             }
             for (Scenario point : points) {
                 if (onlyPoints.isEmpty() || onlyPoints.contains(point.name())) {

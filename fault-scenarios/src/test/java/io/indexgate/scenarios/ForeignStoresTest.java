@@ -109,6 +109,36 @@ class ForeignStoresTest {
         assertEquals(0, ChildProcesses.live(), "every child is reaped");
     }
 
+    /** The crash-point tracer of a save's Java calls follows the packages a store names, as it does the reference's. */
+    @Test
+    void theJavaCrashPointsOfAStoreUnderTestComeFromThePackagesItNames() throws Exception {
+        String classPath = Path.of("target", "test-classes").toAbsolutePath().toString();
+        List<String> inPlace = javaPoints(new StoreUnderTest("com.example.toystore.InPlaceToyStore", classPath, null,
+                List.of("com.example.toystore")), name -> name.contains("-before-FileChannel.write@InPlaceToyStore"));
+        String[] caught = campaign("traced-in-place", List.of("--sut", "com.example.toystore.InPlaceToyStore",
+                "--sut-classpath", classPath, "--trace-package", "com.example.toystore", "--cycles", "1"),
+                inPlace.subList(0, 1));
+        assertEquals("1", caught[0], caught[1]);
+        List<String> atomic = javaPoints(new StoreUnderTest("com.example.toystore.AtomicToyStore", classPath, null,
+                List.of("com.example.toystore")), name -> name.contains("Files.move@AtomicToyStore"));
+        String[] passed = campaign("traced-atomic", List.of("--sut", "com.example.toystore.AtomicToyStore",
+                "--sut-classpath", classPath, "--trace-package", "com.example.toystore", "--cycles", "1"),
+                atomic.subList(0, 2));
+        assertEquals("0", passed[0], passed[1]);
+    }
+
+    private List<String> javaPoints(StoreUnderTest store, Predicate<String> which) throws Exception {
+        StoreUnderTest.install(store);
+        try {
+            return io.indexgate.harness.campaign.CrashPoints.scenarios("hnswlib", PersistenceMode.ATOMIC,
+                    io.indexgate.harness.campaign.CrashPoints.trace(ChildLauncher.forThisJvm(), "hnswlib",
+                            PersistenceMode.ATOMIC, directory.resolve("java-trace-" + System.nanoTime())),
+                    PowerLossModel.NONE).stream().map(Scenario::name).filter(which).toList();
+        } finally {
+            StoreUnderTest.install(StoreUnderTest.REFERENCE);
+        }
+    }
+
     @Test
     void thePythonPortOfPr1460IsCaughtUnderPowerLossAsProposedAndPassesWithTheDirectoryFsync() throws Exception {
         Assumptions.assumeTrue(pythonHnswlib(), "Debian's python3-hnswlib is not installed (.ci/run installs it with "

@@ -3,6 +3,7 @@ package io.indexgate.harness.campaign;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.process.ChildLauncher;
 import io.indexgate.harness.nemesis.Faults;
+import io.indexgate.harness.sut.StoreUnderTest;
 import io.indexgate.persist.AtomicIndexWriter;
 import io.indexgate.testing.PersistenceMode;
 import java.io.BufferedReader;
@@ -119,7 +120,7 @@ public final class CrashPoints {
     /** The tracing rules: every file-system call in every persist method during the traced save, and its commit. */
     static String tracingRules() throws IOException {
         StringBuilder rules = new StringBuilder(saveCounterRule());
-        for (Method method : persistMethods()) {
+        for (Method method : tracedMethods()) {
             for (String call : CALLS) {
                 String owner = method.getDeclaringClass().getName();
                 rules.append(rule("trace " + call + " in " + owner + "." + method.getName(), owner, method.getName(),
@@ -127,20 +128,69 @@ public final class CrashPoints {
                         FAULTS + ".trace(\"" + owner + "." + method.getName() + "\", \"" + call + "\")"));
             }
         }
-        rules.append(rule("trace the commit", COMMIT_CLASS, COMMIT_METHOD, "AT ENTRY",
-                "readCounter(\"saves\") == " + TRACED_SAVE,
-                FAULTS + ".trace(\"" + COMMIT_CLASS + "." + COMMIT_METHOD + "\", \"" + COMMIT_CALL + "\")"));
+        if (StoreUnderTest.current().isReference()) {
+            rules.append(rule("trace the commit", COMMIT_CLASS, COMMIT_METHOD, "AT ENTRY",
+                    "readCounter(\"saves\") == " + TRACED_SAVE,
+                    FAULTS + ".trace(\"" + COMMIT_CLASS + "." + COMMIT_METHOD + "\", \"" + COMMIT_CALL + "\")"));
+        }
         return rules.toString();
+    }
+
+    /**
+     * The methods whose file-system calls are traced: of the reference's {@code io.indexgate.persist}, or of the
+     * packages a Java store under test names ({@code --trace-package}), found on its class path.
+     */
+    static List<Method> tracedMethods() throws IOException {
+        StoreUnderTest store = StoreUnderTest.current();
+        if (store.isReference()) {
+            return persistMethods();
+        }
+        List<java.net.URL> urls = new ArrayList<>();
+        java.util.Set<Path> roots = new java.util.LinkedHashSet<>();
+        for (String entry : store.classPath(System.getProperty("java.class.path")).split(java.io.File.pathSeparator)) {
+            Path root = Path.of(entry).toAbsolutePath().normalize();
+            if (roots.add(root)) {
+                urls.add(root.toUri().toURL());
+            }
+        }
+        ClassLoader loader = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new),
+                CrashPoints.class.getClassLoader());
+        List<Method> methods = new ArrayList<>();
+        for (String pkg : store.tracePackages()) {
+            java.util.Set<String> found = new java.util.TreeSet<>();
+            for (Path root : roots) {
+                if (Files.exists(root)) {
+                    found.addAll(classesIn(root, pkg));
+                }
+            }
+            List<String> names = new ArrayList<>(found);
+            if (names.isEmpty()) {
+                throw new IOException("--trace-package " + pkg + ": no class of it on the store's class path");
+            }
+            methods.addAll(methodsOf(names, loader));
+        }
+        return methods;
     }
 
     /** Every method of every class of the persist package, found on the class path. */
     static List<Method> persistMethods() throws IOException {
+        Path location;
+        try {
+            location = Path.of(AtomicIndexWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the persist classes", e);
+        }
+        return methodsOf(classesIn(location, PERSIST_PACKAGE), CrashPoints.class.getClassLoader());
+    }
+
+    /** Every declared method (one per name) of the named classes, interfaces and synthetic methods left out. */
+    private static List<Method> methodsOf(List<String> classNames, ClassLoader loader) throws IOException {
         List<Method> methods = new ArrayList<>();
-        for (String className : persistClasses()) {
+        for (String className : classNames) {
             Class<?> type;
             try {
-                type = Class.forName(className, false, CrashPoints.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
+                type = Class.forName(className, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
                 throw new IOException("cannot load " + className, e);
             }
             if (type.isInterface()) {
@@ -157,21 +207,20 @@ public final class CrashPoints {
         return methods;
     }
 
-    private static List<String> persistClasses() throws IOException {
-        Path location;
-        try {
-            location = Path.of(AtomicIndexWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IOException("cannot locate the persist classes", e);
-        }
-        String prefix = PERSIST_PACKAGE.replace('.', '/') + "/";
+    /** The classes of package {@code pkg} (not its subpackages) in a class-path directory or jar. */
+    private static List<String> classesIn(Path location, String pkg) throws IOException {
+        String prefix = pkg.replace('.', '/') + "/";
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(location)) {
-            try (Stream<Path> files = Files.list(location.resolve(prefix))) {
-                files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".class"))
-                        .forEach(name -> names.add(PERSIST_PACKAGE + "." + name.substring(0, name.length() - 6)));
+            Path directory = location.resolve(prefix);
+            if (!Files.isDirectory(directory)) {
+                return names;
             }
-        } else {
+            try (Stream<Path> files = Files.list(directory)) {
+                files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".class"))
+                        .forEach(name -> names.add(pkg + "." + name.substring(0, name.length() - 6)));
+            }
+        } else if (Files.isRegularFile(location)) {
             try (JarFile jar = new JarFile(location.toFile())) {
                 jar.stream().map(entry -> entry.getName())
                         .filter(name -> name.startsWith(prefix) && name.endsWith(".class")
@@ -183,7 +232,15 @@ public final class CrashPoints {
         return names;
     }
 
+    /**
+     * The rule that counts saves: the reference's index writes, or for a store under test the calls of its
+     * {@code SystemUnderTest.save} (Byteman's {@code INTERFACE ^} reaches every implementation).
+     */
     private static String saveCounterRule() {
+        if (!StoreUnderTest.current().isReference()) {
+            return "RULE count saves\nINTERFACE ^" + io.indexgate.harness.sut.SystemUnderTest.class.getName()
+                    + "\nMETHOD save\nAT ENTRY\nIF true\nDO incrementCounter(\"saves\")\nENDRULE\n\n";
+        }
         return rule("count saves", AtomicIndexWriter.class.getName(), "write", "AT ENTRY", "true",
                 "incrementCounter(\"saves\")");
     }
@@ -240,14 +297,14 @@ public final class CrashPoints {
                 // The rename is pending and the data unforced from just after the move to just before the force.
                 scenarios.add(halt(engine, mode, ++number, "before", point, i > move && i <= lateForce, model));
                 scenarios.add(halt(engine, mode, ++number, "after", point, i >= move && i < lateForce, model));
-                if (point.isWrite()) {
+                if (point.isWrite() && tearable(point)) {
                     scenarios.add(halt(engine, mode, ++number, "torn", point, i > move && i < lateForce, model));
                 }
                 continue;
             }
             scenarios.add(halt(engine, mode, ++number, "before", point, powerLoss ? lost : tornBefore, model));
             scenarios.add(halt(engine, mode, ++number, "after", point, powerLoss ? lost : tornAfter, model));
-            if (point.isWrite()) {
+            if (point.isWrite() && tearable(point)) {
                 scenarios.add(halt(engine, mode, ++number, "torn", point, powerLoss ? lost : firstTorn >= 0,
                         model));
             }
@@ -288,12 +345,22 @@ public final class CrashPoints {
         return scenario.expect(mode, torn ? Expectation.INVALID : Expectation.VALID).build();
     }
 
+    /** Whether a write can be torn by a rule: its method takes the FileChannel and the ByteBuffer it writes. */
+    private static boolean tearable(Point point) {
+        try {
+            tornWrite(point);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /** Writes the first half of the chunk through the same channel: the method's FileChannel and ByteBuffer. */
     private static String tornWrite(Point point) {
         int channel = -1;
         int buffer = -1;
         try {
-            for (Method method : persistMethods()) {
+            for (Method method : tracedMethods()) {
                 if (method.getDeclaringClass().getName().equals(point.owner())
                         && method.getName().equals(point.method())) {
                     Class<?>[] parameters = method.getParameterTypes();

@@ -168,6 +168,10 @@ public final class IndexgateCli {
                 + "reference: a command line (run with sh -c) that speaks the JSON-lines workload protocol on its "
                 + "standard input and output; checked with `indexgate conform` first")
         String sutCommand;
+        @Option(names = "--trace-package", paramLabel = "PACKAGE", description = "with --sut: a package of the store "
+                + "whose file-system calls the crash-point tracer enumerates, as it does io.indexgate.persist for "
+                + "the reference (repeatable; turns on --enumerate)")
+        List<String> tracePackages = new ArrayList<>();
 
         @Spec
         CommandLine.Model.CommandSpec command;
@@ -187,10 +191,14 @@ public final class IndexgateCli {
             if (sutClassPath != null && sutClass == null) {
                 throw wrong("--sut-classpath", "goes with --sut CLASS");
             }
+            if (!tracePackages.isEmpty() && sutClass == null) {
+                throw wrong("--trace-package", "goes with --sut CLASS (the reference's io.indexgate.persist is "
+                        + "traced already)");
+            }
             if (sutCommand != null && sutCommand.isBlank()) {
                 throw wrong("--sut-command", "the command line is empty");
             }
-            StoreUnderTest store = new StoreUnderTest(sutClass, sutClassPath, sutCommand);
+            StoreUnderTest store = new StoreUnderTest(sutClass, sutClassPath, sutCommand, tracePackages);
             if (sutClass != null) {
                 String problem = JavaStores.problem(store);
                 if (problem != null) {
@@ -316,12 +324,14 @@ public final class IndexgateCli {
                 throw wrong("--rule", "Byteman rules reach Java code; a --sut-command store gets kill and churn "
                         + "scenarios and the crash points below the JVM");
             }
-            boolean savePoints = store.isReference() && (Boolean.TRUE.equals(enumerate)
-                    || (enumerate == null && wholeCatalog));
-            if (!store.isReference() && (Boolean.TRUE.equals(enumerate)
+            boolean traced = store.isReference() || !store.tracePackages().isEmpty();
+            boolean savePoints = traced && (Boolean.TRUE.equals(enumerate) || (enumerate == null && wholeCatalog)
+                    || !store.tracePackages().isEmpty());
+            if (!traced && (Boolean.TRUE.equals(enumerate)
                     || points.stream().anyMatch(name -> !name.startsWith(SyscallPoints.PREFIX)))) {
-                throw wrong("--enumerate", "the crash points of a save's Java calls are the reference's; a store "
-                        + "under test gets the crash points below the JVM (--enumerate-syscalls)");
+                throw wrong("--enumerate", "the crash points of a save's Java calls are the reference's unless "
+                        + "--trace-package names the store's packages; a store under test always gets the crash "
+                        + "points below the JVM (--enumerate-syscalls)");
             }
             if (!store.isReference() && powerLoss.simulated() && scope == PowerLossScope.INDEX) {
                 throw wrong("--power-loss-scope", "only the reference keeps its index files where the in-JVM model "
@@ -632,6 +642,7 @@ public final class IndexgateCli {
                 throw new CommandLine.ParameterException(command.commandLine(), "--engine: " + e.getMessage());
             }
             int[] counts = new int[3];
+            StoreUnderTest.install(StoreUnderTest.REFERENCE);
             int status = WorkloadMain.run(dataDir, engine, seed, 0, operations, event -> {
                 if (event instanceof Event.Invoke) {
                     counts[0]++;

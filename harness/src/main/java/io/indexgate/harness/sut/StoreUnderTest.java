@@ -15,18 +15,31 @@ import java.util.List;
  * @param className  the class of a Java store, or null
  * @param classPath  where that class and what it needs are, or null
  * @param command    the command line of a protocol store, or null
+ * @param tracePackages the packages of a Java store whose file-system calls the crash-point tracer enumerates
  */
-public record StoreUnderTest(String className, String classPath, String command) {
+public record StoreUnderTest(String className, String classPath, String command, List<String> tracePackages) {
 
     private static final String CLASS_PATH_PROPERTY = "indexgate.sut.classpath";
+    private static final String TRACE_PACKAGES_PROPERTY = "indexgate.sut.trace-packages";
 
     /** The reference store. */
-    public static final StoreUnderTest REFERENCE = new StoreUnderTest(null, null, null);
+    public static final StoreUnderTest REFERENCE = new StoreUnderTest(null, null, null, List.of());
+
+    public StoreUnderTest {
+        tracePackages = List.copyOf(tracePackages);
+    }
+
+    /** A store with no traced packages. */
+    public StoreUnderTest(String className, String classPath, String command) {
+        this(className, classPath, command, List.of());
+    }
 
     /** The choice in force in this JVM. */
     public static StoreUnderTest current() {
+        String packages = System.getProperty(TRACE_PACKAGES_PROPERTY, "");
         return new StoreUnderTest(System.getProperty(WorkloadMain.SUT_PROPERTY),
-                System.getProperty(CLASS_PATH_PROPERTY), System.getProperty(WorkloadMain.SUT_COMMAND_PROPERTY));
+                System.getProperty(CLASS_PATH_PROPERTY), System.getProperty(WorkloadMain.SUT_COMMAND_PROPERTY),
+                packages.isEmpty() ? List.of() : List.of(packages.split(",")));
     }
 
     /** Makes {@code choice} the one in force in this JVM. */
@@ -34,6 +47,8 @@ public record StoreUnderTest(String className, String classPath, String command)
         set(WorkloadMain.SUT_PROPERTY, choice.className());
         set(CLASS_PATH_PROPERTY, choice.classPath());
         set(WorkloadMain.SUT_COMMAND_PROPERTY, choice.command());
+        set(TRACE_PACKAGES_PROPERTY, choice.tracePackages().isEmpty() ? null
+                : String.join(",", choice.tracePackages()));
     }
 
     private static void set(String property, String value) {
@@ -61,6 +76,7 @@ public record StoreUnderTest(String className, String classPath, String command)
         if (command != null) {
             options.addAll(List.of("--sut-command", command));
         }
+        tracePackages.forEach(pkg -> options.addAll(List.of("--trace-package", pkg)));
         return options;
     }
 

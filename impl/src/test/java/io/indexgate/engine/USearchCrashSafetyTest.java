@@ -18,9 +18,11 @@ class USearchCrashSafetyTest {
             "-XX:MaxDirectMemorySize=256m", "-XX:+AlwaysPreTouch");
     /**
      * Allowed difference in resident memory between a JVM that ran 10,000 cycles and one that ran 20,000: allocator
-     * and JIT plateaus are the same in both, while one leaked index per cycle would add hundreds of MB.
+     * and JIT plateaus are about the same in both (measured: differences up to 18 MB between the two JVMs' baselines
+     * on a busy 2-core machine, which failed a 16 MB bound once), while leaking a cycle's two small engines costs about
+     * 148 KiB (measured), so 10,000 leaked cycles would add about 1.4 GB.
      */
-    private static final long MAX_GROWTH_KIB = 16 * 1024;
+    private static final long MAX_GROWTH_KIB = 48 * 1024;
 
     @BeforeAll
     static void requireTheNativeLibrary() {
@@ -54,10 +56,10 @@ class USearchCrashSafetyTest {
         assertTrue(extra < MAX_GROWTH_KIB, "10,000 more cycles cost " + extra + " KiB:\n" + shorter.output()
                 + longer.output());
 
-        ForkedJvm.Result control = ForkedJvm.run(USearchLeakProbe.class, FIXED_HEAP, "200", "hold");
+        ForkedJvm.Result control = ForkedJvm.run(USearchLeakProbe.class, FIXED_HEAP, "400", "hold");
         assertEquals(0, control.exitCode(), control.output());
         assertTrue(value(control.output(), "GROWTH_KIB ") > MAX_GROWTH_KIB,
-                "holding 100 more engines must show as growth: " + control.output());
+                "holding 200 more engines (about 130 MB measured) must show as growth: " + control.output());
     }
 
     private static long value(String output, String prefix) {

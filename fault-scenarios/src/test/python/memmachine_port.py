@@ -25,7 +25,6 @@ import secrets
 import sqlite3
 import struct
 import sys
-import tempfile
 import uuid as uuids
 
 import hnswlib
@@ -251,10 +250,15 @@ class Store:
         return contents
 
     def fingerprint(self):
-        with tempfile.TemporaryDirectory(prefix="memmachine-port-") as scratch:
-            path = os.path.join(scratch, INDEX)
-            self.index.save_index(path)
+        # Beside the data directory, not in the system's temp directory: a process killed here leaves nothing there.
+        scratch = self.directory.rstrip("/") + ".scratch"
+        os.makedirs(scratch, exist_ok=True)
+        path = os.path.join(scratch, INDEX)
+        self.index.save_index(path)
+        try:
             return fingerprint_of_file(path)
+        finally:
+            os.unlink(path)
 
     def close(self):
         self.save()

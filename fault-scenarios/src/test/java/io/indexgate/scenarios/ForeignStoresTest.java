@@ -112,19 +112,20 @@ class ForeignStoresTest {
     /** The crash-point tracer of a save's Java calls follows the packages a store names, as it does the reference's. */
     @Test
     void theJavaCrashPointsOfAStoreUnderTestComeFromThePackagesItNames() throws Exception {
-        String classPath = Path.of("target", "test-classes").toAbsolutePath().toString();
-        List<String> inPlace = javaPoints(new StoreUnderTest("com.example.toystore.InPlaceToyStore", classPath, null,
-                List.of("com.example.toystore")), name -> name.contains("-before-FileChannel.write@InPlaceToyStore"));
-        String[] caught = campaign("traced-in-place", List.of("--sut", "com.example.toystore.InPlaceToyStore",
-                "--sut-classpath", classPath, "--trace-package", "com.example.toystore", "--cycles", "1"),
-                inPlace.subList(0, 1));
+        StoreUnderTest inPlace = traced("InPlaceToyStore");
+        String[] caught = campaign("traced-in-place", inPlace.options(), javaPoints(inPlace,
+                name -> name.contains("-before-FileChannel.write@InPlaceToyStore")).subList(0, 1), "--cycles", "1");
         assertEquals("1", caught[0], caught[1]);
-        List<String> atomic = javaPoints(new StoreUnderTest("com.example.toystore.AtomicToyStore", classPath, null,
-                List.of("com.example.toystore")), name -> name.contains("Files.move@AtomicToyStore"));
-        String[] passed = campaign("traced-atomic", List.of("--sut", "com.example.toystore.AtomicToyStore",
-                "--sut-classpath", classPath, "--trace-package", "com.example.toystore", "--cycles", "1"),
-                atomic.subList(0, 2));
+        StoreUnderTest atomic = traced("AtomicToyStore");
+        String[] passed = campaign("traced-atomic", atomic.options(), javaPoints(atomic,
+                name -> name.contains("Files.move@AtomicToyStore")).subList(0, 2), "--cycles", "1");
         assertEquals("0", passed[0], passed[1]);
+    }
+
+    /** A version of the toy store, with its package traced. */
+    private static StoreUnderTest traced(String simpleName) {
+        return new StoreUnderTest("com.example.toystore." + simpleName,
+                Path.of("target", "test-classes").toAbsolutePath().toString(), null, List.of("com.example.toystore"));
     }
 
     private List<String> javaPoints(StoreUnderTest store, Predicate<String> which) throws Exception {

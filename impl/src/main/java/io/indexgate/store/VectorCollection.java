@@ -31,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the operations to the engine and marks them applied. When the applied count reaches the store's save threshold,
  * the index is saved with the atomic protocol and only then, in one transaction, the operations the saved engine holds
  * are deleted and {@code index_saved} set. An engine update or a mark that fails after the commit does not fail the
- * mutation either: a failed engine is replayed from the log before the next mutation or save. A failed automatic save does not fail the upsert (its change is already durable): it
- * is logged, reported by {@link #status()}, and retried by the next mutation; {@link #saveIndex()} throws instead.
+ * mutation either: a failed engine is replayed from the log before the next mutation or save. A failed automatic
+ * save does not fail the upsert (its change is already durable): it is logged, reported by {@link #status()}, and
+ * retried by the next mutation; {@link #saveIndex()} throws instead.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use. Mutations and saves of one collection are serialized by a lock;
  * queries and gets run concurrently with them and with each other, and see the last committed state.
@@ -114,14 +115,31 @@ public final class VectorCollection {
         } catch (IOException | RuntimeException e) {
             throw new IndexLoadError(namespace, name, indexPath, e);
         }
+        List<PendingOperation> pending = replayWholeLog();
+        if (!pending.isEmpty() && !readOnly) {
+            markApplied(pending);
+        }
+    }
+
+    /**
+     * Replays the whole pending log into the engine (idempotently, see {@link Replay}) and counts it applied: at
+     * recovery, and for an engine that fell behind the log.
+     *
+     * @return the log that was replayed
+     */
+    private List<PendingOperation> replayWholeLog() throws SQLException {
         List<PendingOperation> pending = pendingLog.readAll();
         Replay.apply(pending, engine);
-        if (!pending.isEmpty()) {
-            lastAppliedOperation = pending.get(pending.size() - 1).id();
-            appliedSinceSave = pending.size();
-            if (!readOnly) {
-                markApplied(pending);
-            }
+        engineBehind = false;
+        applied(pending);
+        return pending;
+    }
+
+    /** Counts operations the engine now holds: toward the save threshold, and as what a save may forget. */
+    private void applied(List<PendingOperation> operations) {
+        if (!operations.isEmpty()) {
+            appliedSinceSave += operations.size();
+            lastAppliedOperation = Math.max(lastAppliedOperation, operations.get(operations.size() - 1).id());
         }
     }
 
@@ -258,28 +276,27 @@ public final class VectorCollection {
                     + "committed change; it is replayed from the pending log before the next mutation or save", e);
             return;
         }
-        appliedSinceSave += logged.size();
-        lastAppliedOperation = Math.max(lastAppliedOperation, logged.get(logged.size() - 1).id());
+        applied(logged);
+        markAppliedIfPossible(logged);
+    }
+
+    /** Marks operations the engine holds applied; a failure is logged only (the flags are not what a save trusts). */
+    private void markAppliedIfPossible(List<PendingOperation> operations) {
+        if (operations.isEmpty()) {
+            return;
+        }
         try {
-            markApplied(logged);
+            markApplied(operations);
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "marking operations of collection " + namespace + "/" + name + " applied failed; "
                     + "the change is durable and in the engine", e);
         }
     }
 
-    /** Replays the whole pending log into an engine that fell behind it (idempotent, as recovery does). */
+    /** Replays the whole pending log into an engine that fell behind it. */
     private void catchUp() throws SQLException {
-        if (!engineBehind) {
-            return;
-        }
-        List<PendingOperation> pending = pendingLog.readAll();
-        Replay.apply(pending, engine);
-        engineBehind = false;
-        if (!pending.isEmpty()) {
-            appliedSinceSave += pending.size();
-            lastAppliedOperation = Math.max(lastAppliedOperation, pending.get(pending.size() - 1).id());
-            markApplied(pending);
+        if (engineBehind) {
+            markAppliedIfPossible(replayWholeLog());
         }
     }
 

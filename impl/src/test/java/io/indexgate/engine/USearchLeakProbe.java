@@ -58,6 +58,9 @@ public final class USearchLeakProbe {
         System.out.println("GROWTH_KIB " + (endRss - warmRss));
         System.out.println("END_RSS_KIB " + endRss);
         held.forEach(VectorSearchEngine::close);
+        // Nothing left behind in /dev/shm (or the temp directory).
+        Files.deleteIfExists(file);
+        Files.delete(directory);
     }
 
     static long rssKiB() throws Exception {

@@ -146,11 +146,7 @@ abstract class SaveFaultTest {
         assertEquals(List.of(), StaleTemps.find(docs.indexPath()));
         assertTrue(!docs.status().indexSaved());
         Map<UUID, List<Float>> acknowledged = contents(docs);
-        store.abandon();
-        FaultSwitch.disarm();
-        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
-            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
-        }
+        assertRecoversAfterACrash(store, acknowledged);
     }
 
     @Test
@@ -190,11 +186,7 @@ abstract class SaveFaultTest {
         assertEquals(0, docs.status().pendingOperations(), "the save forgot every operation its index holds");
         Map<UUID, List<Float>> acknowledged = contents(docs);
         assertEquals(6, acknowledged.size());
-        store.abandon();
-        FaultSwitch.disarm();
-        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
-            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
-        }
+        assertRecoversAfterACrash(store, acknowledged);
     }
 
     /** An engine that fails to apply a committed upsert is replayed from the log before the next save. */
@@ -211,11 +203,7 @@ abstract class SaveFaultTest {
         Map<UUID, List<Float>> acknowledged = contents(docs);
         assertEquals(6, acknowledged.size());
         assertEngineMatchesRecordsOf(docs);
-        store.abandon();
-        FaultSwitch.disarm();
-        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
-            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
-        }
+        assertRecoversAfterACrash(store, acknowledged);
     }
 
     private static void assertEngineMatchesRecordsOf(VectorCollection docs) {
@@ -228,5 +216,14 @@ abstract class SaveFaultTest {
                 CONFIG.metric(), engine(), CONFIG.indexedProperties()));
         docs.upsert(IntStream.range(0, 5).mapToObj(StoreFixtures::record).toList());
         return docs;
+    }
+
+    /** Abandons {@code store} (a crash), disarms the fault, reopens: exactly {@code acknowledged} is there. */
+    private void assertRecoversAfterACrash(SQLiteVectorStore store, Map<UUID, List<Float>> acknowledged) {
+        store.abandon();
+        FaultSwitch.disarm();
+        try (SQLiteVectorStore reopened = SQLiteVectorStore.open(data)) {
+            assertRecovered(acknowledged, reopened.openCollection("ns", "docs"));
+        }
     }
 }

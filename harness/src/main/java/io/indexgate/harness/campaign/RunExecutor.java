@@ -302,19 +302,13 @@ public final class RunExecutor {
                 }
             }
         }
-        if (spec.modelsEveryFile()) {
-            try {
+        try {
+            SyscallJournal.requireFollowable(calls, journal);
+            if (spec.modelsEveryFile()) {
                 SyscallModel.replay(base, calls, durable, spec.powerLoss() == PowerLossModel.REORDER);
-            } catch (IOException e) {
-                return "child " + child.cycle() + ": " + e.getMessage() + "; see " + journal;
             }
-        } else {
-            for (SyscallJournal.Call call : calls) {
-                if (call.kind() == SyscallJournal.Kind.UNSUPPORTED) {
-                    return "child " + child.cycle() + " did something the file-system library cannot follow: "
-                            + call.text() + "; see " + journal;
-                }
-            }
+        } catch (IOException e) {
+            return "child " + child.cycle() + ": " + e.getMessage();
         }
         return null;
     }

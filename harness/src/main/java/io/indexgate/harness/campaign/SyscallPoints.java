@@ -72,7 +72,7 @@ public final class SyscallPoints {
         /** For a scenario name: the kind and the file name, a temp named as one. */
         String label() {
             String file = path == null || path.isEmpty() ? "data-directory"
-                    : path.substring(path.lastIndexOf('/') + 1).replaceAll("\\.[A-Za-z0-9_-]{6,}\\.tmp$", ".tmp");
+                    : SyscallJournal.generalTemp(path.substring(path.lastIndexOf('/') + 1), ".tmp");
             String name = kind == SyscallJournal.Kind.DIRSYNC ? "fsync-directory" : kind.name().toLowerCase(
                     java.util.Locale.ROOT);
             return name + ":" + file + "@" + window;
@@ -146,12 +146,7 @@ public final class SyscallPoints {
             launcher.reap(process);
         }
         List<SyscallJournal.Call> calls = SyscallJournal.read(journal);
-        for (SyscallJournal.Call call : calls) {
-            if (call.kind() == SyscallJournal.Kind.UNSUPPORTED) {
-                throw new IOException("the file-system tracer met something the model cannot follow: " + call.text()
-                        + "; see " + journal);
-            }
-        }
+        SyscallJournal.requireFollowable(calls, journal);
         return calls;
     }
 

@@ -307,7 +307,8 @@ public final class CrashStates {
         return files;
     }
 
-    private static void walk(TreeMap<String, TreeMap<String, Long>> listings, String directory, FileVisitor visitor) {
+    /** Visits every entry reachable from {@code directory}, each directory before its entries. */
+    static void walk(TreeMap<String, TreeMap<String, Long>> listings, String directory, FileVisitor visitor) {
         TreeMap<String, Long> entries = listings.get(directory);
         if (entries == null) {
             return;
@@ -321,7 +322,7 @@ public final class CrashStates {
         });
     }
 
-    private interface FileVisitor {
+    interface FileVisitor {
         void visit(String path, long inode);
     }
 

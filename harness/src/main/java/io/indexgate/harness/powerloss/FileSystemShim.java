@@ -83,13 +83,15 @@ public final class FileSystemShim {
     /**
      * The environment that puts a process under the library.
      *
+     * @param library the library's path ({@link #library()})
      * @param root    the directory whose files are modelled; its real path is used
      * @param journal where the calls are journaled, or null
      * @param fault   the fault variable's value ({@code <action>:<call>[,...]}), or null for none
      */
-    public static Map<String, String> environment(Path root, Path journal, String fault) throws IOException {
+    public static Map<String, String> environment(Path library, Path root, Path journal, String fault)
+            throws IOException {
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("LD_PRELOAD", library().toString());
+        environment.put("LD_PRELOAD", library.toString());
         environment.put(ROOT_VARIABLE, root.toRealPath().toString());
         if (journal != null) {
             environment.put(JOURNAL_VARIABLE, journal.toAbsolutePath().toString());

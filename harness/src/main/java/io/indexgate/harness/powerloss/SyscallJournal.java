@@ -117,7 +117,28 @@ public final class SyscallJournal {
         }
 
         private static String general(String path) {
-            return path.replaceAll("\\.[A-Za-z0-9_-]{6,}\\.tmp$", ".*.tmp");
+            return generalTemp(path, ".*.tmp");
+        }
+    }
+
+    /** {@code path} with a temp file's random part ({@code <name>.<random>.tmp}) replaced by {@code replacement}. */
+    public static String generalTemp(String path, String replacement) {
+        return path.replaceAll("\\.[A-Za-z0-9_-]{6,}\\.tmp$", replacement);
+    }
+
+    /**
+     * Checks that the model can follow every call of a journal.
+     *
+     * @param source where the calls come from, for the message (the journal)
+     * @throws IOException naming the first record of kind {@link Kind#UNSUPPORTED} (what the process did) and
+     *                     {@code source}
+     */
+    public static void requireFollowable(List<Call> calls, Object source) throws IOException {
+        for (Call call : calls) {
+            if (call.kind() == Kind.UNSUPPORTED) {
+                throw new IOException("the process did something the power-loss model cannot follow: " + call.text()
+                        + " (" + call.path() + ", after call " + call.sequence() + "); see " + source);
+            }
         }
     }
 
@@ -177,12 +198,26 @@ public final class SyscallJournal {
     }
 
     /**
-     * Appends a {@link Kind#MARK} to the journal (the library appends its own records to the same file; both open it
-     * with {@code O_APPEND}, so each record lands whole, in the order of the calls).
+     * Appends {@link Kind#MARK} records to a journal the library writes too: both open it with {@code O_APPEND}, so
+     * each record lands whole, in the order of the calls. Opened once, kept open; not thread-safe (the workload marks
+     * from one thread, under its protocol lock).
      */
-    public static void mark(Path journal, String text) throws IOException {
-        Files.write(journal, encode(Kind.MARK, 0, 0, 0, null, null, text.getBytes(StandardCharsets.UTF_8)),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    public static final class Marker {
+        private final Path journal;
+        private java.io.OutputStream out;
+
+        public Marker(Path journal) {
+            this.journal = journal;
+        }
+
+        /** Marks {@code text} at this point of the journal. */
+        public void mark(String text) throws IOException {
+            if (out == null) {
+                out = Files.newOutputStream(journal, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE);
+            }
+            out.write(encode(Kind.MARK, 0, 0, 0, null, null, text.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     /** One record in the journal's format. */

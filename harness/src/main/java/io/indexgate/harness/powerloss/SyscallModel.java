@@ -82,6 +82,7 @@ public final class SyscallModel {
      */
     public static void replay(Base base, List<SyscallJournal.Call> calls, Path durableDirectory,
                               boolean journalPending) throws IOException {
+        SyscallJournal.requireFollowable(calls, "the journal replayed into " + durableDirectory);
         Replay replay = new Replay(base);
         for (SyscallJournal.Call call : calls) {
             replay.apply(call);
@@ -116,21 +117,13 @@ public final class SyscallModel {
                               DurableState durable, Path target) throws IOException {
         TempFiles.deleteTree(target);
         Files.createDirectories(target);
-        writeDirectory(listings, changed, durable, "/", target);
-    }
-
-    private static void writeDirectory(TreeMap<String, TreeMap<String, Long>> listings, Map<Long, byte[]> changed,
-                                       DurableState durable, String directory, Path target) throws IOException {
-        TreeMap<String, Long> entries = listings.get(directory);
-        if (entries == null) {
-            return;
-        }
-        for (Map.Entry<String, Long> entry : entries.entrySet()) {
-            String child = directory.equals("/") ? "/" + entry.getKey() : directory + "/" + entry.getKey();
-            Path real = target.resolve(entry.getKey());
+        List<Map.Entry<String, Long>> entries = new ArrayList<>();
+        CrashStates.walk(listings, "/", (path, inode) -> entries.add(Map.entry(path, inode)));
+        // The walk visits a directory before what it holds.
+        for (Map.Entry<String, Long> entry : entries) {
+            Path real = target.resolve(entry.getKey().substring(1));
             if (entry.getValue() == DurableState.DIRECTORY) {
                 Files.createDirectory(real);
-                writeDirectory(listings, changed, durable, child, real);
             } else {
                 byte[] content = changed.containsKey(entry.getValue()) ? changed.get(entry.getValue())
                         : durable.content(entry.getValue());
@@ -151,7 +144,7 @@ public final class SyscallModel {
         private final TreeMap<String, TreeMap<String, Long>> durableListings = new TreeMap<>();
         private final Map<Long, Content> volatileContent = new HashMap<>();
         private final Map<Long, byte[]> durableContent = new HashMap<>();
-        private final Map<Long, String> scratch = new HashMap<>();
+        private final java.util.Set<Long> scratch = new java.util.HashSet<>();
         private final List<PendingJournal.Entry> pending = new ArrayList<>();
         private long nextId = 1;
 
@@ -198,7 +191,7 @@ public final class SyscallModel {
                 case WRITE -> {
                     long id = id(call);
                     volatileContent.get(id).write(call.offset(), call.data());
-                    if (!scratch.containsKey(id)) {
+                    if (!scratch.contains(id)) {
                         pending.add(new PendingJournal.Entry(PendingJournal.Entry.WRITE, null, null, id,
                                 call.offset(), call.data(), null));
                     }
@@ -208,7 +201,7 @@ public final class SyscallModel {
                     Content content = volatileContent.get(id);
                     int before = content.size;
                     content.resize(Math.toIntExact(call.offset()));
-                    if (scratch.containsKey(id)) {
+                    if (scratch.contains(id)) {
                         break;
                     }
                     if (call.offset() < before) {
@@ -271,9 +264,8 @@ public final class SyscallModel {
                     volatileContent.forEach((id, content) -> durableContent.put(id, content.bytes()));
                     pending.clear();
                 }
-                case UNSUPPORTED -> throw new IOException("the process did something the power-loss model cannot "
-                        + "follow: " + call.text() + " (" + call.path() + ", after call " + call.sequence() + ")");
-                case MARK, FAULT -> {
+                case UNSUPPORTED, MARK, FAULT -> {
+                    // Marks and faults change nothing; what the model cannot follow was refused before the replay.
                 }
                 default -> throw new IllegalStateException("unknown journal record " + call.kind());
             }
@@ -281,7 +273,7 @@ public final class SyscallModel {
 
         private void noteScratch(long id, String path) {
             if (SCRATCH_SUFFIXES.stream().anyMatch(path::endsWith)) {
-                scratch.put(id, path);
+                scratch.add(id);
             }
         }
 

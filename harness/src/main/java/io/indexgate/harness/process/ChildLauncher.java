@@ -29,6 +29,7 @@ public final class ChildLauncher {
     private Path classDataArchive;
     private boolean archiveTried;
     private List<String> sqliteLibrary;
+    private Path fileSystemLibrary;
 
     public ChildLauncher(String javaExecutable, String classPath, Path bytemanJar) {
         this.javaExecutable = javaExecutable;
@@ -267,12 +268,21 @@ public final class ChildLauncher {
     }
 
     /** The environment a child gets on top of this JVM's: the preloaded file-system library's, if it is preloaded. */
-    private static java.util.Map<String, String> environment(ChildSpec spec) throws IOException {
+    private java.util.Map<String, String> environment(ChildSpec spec) throws IOException {
         if (!spec.preloaded()) {
             return java.util.Map.of();
         }
         SyscallFault fault = spec.syscallFault();
-        return FileSystemShim.environment(spec.dataDirectory(), spec.journal(), fault == null ? null : fault.variable());
+        return FileSystemShim.environment(fileSystemLibrary(), spec.dataDirectory(), spec.journal(),
+                fault == null ? null : fault.variable());
+    }
+
+    /** The preloaded file-system library, extracted and verified once per launcher (as SQLite's library is). */
+    private synchronized Path fileSystemLibrary() throws IOException {
+        if (fileSystemLibrary == null) {
+            fileSystemLibrary = FileSystemShim.library();
+        }
+        return fileSystemLibrary;
     }
 
     /** Kills the child if it is still alive (SIGKILL) and forgets it. */

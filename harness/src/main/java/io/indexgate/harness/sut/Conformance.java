@@ -3,7 +3,6 @@ package io.indexgate.harness.sut;
 import io.indexgate.harness.history.RecoveryReport;
 import io.indexgate.harness.process.TempFiles;
 import io.indexgate.harness.workload.WorkloadGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -48,8 +47,9 @@ public final class Conformance {
             out.println("FAIL: cannot create a temp directory: " + e);
             return false;
         }
-        ByteArrayOutputStream events = new ByteArrayOutputStream();
-        PrintStream eventStream = new PrintStream(events, true, StandardCharsets.UTF_8);
+        // A conformance session injects no faults: there are no harness events to pass on.
+        PrintStream eventStream = new PrintStream(java.io.OutputStream.nullOutputStream(), true,
+                StandardCharsets.UTF_8);
         CommandStore first = new CommandStore(command, false, eventStream);
         CommandStore second = new CommandStore(command, false, eventStream);
         String step = "start";

@@ -1,23 +1,9 @@
 package io.indexgate.harness.workload;
 
-import io.indexgate.engine.EngineOptions;
-import io.indexgate.engine.Engines;
-import io.indexgate.engine.SimilarityMetric;
-import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.harness.history.Event;
 import io.indexgate.harness.history.Histories;
 import io.indexgate.harness.history.RecoveryReport;
 import io.indexgate.testing.PersistenceMode;
-import io.indexgate.persist.StaleTemps;
-import io.indexgate.store.CollectionConfig;
-import io.indexgate.store.DataDirectoryInUseException;
-import io.indexgate.store.ConsistencyReport;
-import io.indexgate.store.SQLiteVectorStore;
-import io.indexgate.store.StoredRecord;
-import io.indexgate.store.StoreOptions;
-import io.indexgate.store.VectorCollection;
-import io.indexgate.store.VectorQuery;
-import io.indexgate.store.VectorRecord;
 import io.indexgate.harness.process.TempFiles;
 import io.indexgate.harness.powerloss.CrashStates;
 import io.indexgate.harness.powerloss.PowerLossFileSystem;
@@ -39,7 +25,6 @@ import java.io.FileDescriptor;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +57,8 @@ public final class WorkloadMain {
      * Where the preloaded file-system library journals this process's calls, or null: the workload marks in it
      * which operation the calls that follow belong to.
      */
-    private static final String JOURNAL = System.getenv(FileSystemShim.JOURNAL_VARIABLE);
+    private static final SyscallJournal.Marker JOURNAL = System.getenv(FileSystemShim.JOURNAL_VARIABLE) == null
+            ? null : new SyscallJournal.Marker(Path.of(System.getenv(FileSystemShim.JOURNAL_VARIABLE)));
 
     /** Prints one protocol line and flushes it before returning (and marks an operation's start and end). */
     public static synchronized void emit(Event event) {
@@ -89,9 +75,9 @@ public final class WorkloadMain {
             }
             if (mark != null) {
                 try {
-                    SyscallJournal.mark(Path.of(JOURNAL), mark);
+                    JOURNAL.mark(mark);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot mark the file-system journal " + JOURNAL, e);
+                    throw new UncheckedIOException("cannot mark the file-system journal", e);
                 }
             }
         }

@@ -42,9 +42,13 @@ class SyscallModelTest {
 
     private Outcome probe(String what, FileSystemShim.Action action, long call) throws Exception {
         Path journal = work.resolve("journal-" + System.nanoTime());
+        // The child's temp directory is the test's: a probe that halts would leave sqlite-jdbc's copy of its
+        // library behind in the system's.
+        Path temp = Files.createDirectories(work.resolve("tmp"));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ShimProbeMain.class.getName(), data.toString(), what);
-        builder.environment().putAll(FileSystemShim.environment(data, journal,
+                "-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"), ShimProbeMain.class.getName(),
+                data.toString(), what);
+        builder.environment().putAll(FileSystemShim.environment(FileSystemShim.library(), data, journal,
                 action == null ? null : action.wire() + ":" + call));
         builder.redirectErrorStream(true);
         Process process = builder.start();
@@ -60,6 +64,14 @@ class SyscallModelTest {
         SyscallModel.replay(base, outcome.calls(), durable, true);
         SyscallModel.materialize(durable, data);
         return outcome;
+    }
+
+    /** Traces {@code what} once and returns its first call of {@code kind}; the data directory is emptied after. */
+    private SyscallJournal.Call firstCall(String what, SyscallJournal.Kind kind) throws Exception {
+        SyscallJournal.Call found = probe(what, null, 0).calls().stream().filter(call -> call.kind() == kind)
+                .findFirst().orElseThrow();
+        TestFiles.empty(data);
+        return found;
     }
 
     @Test
@@ -101,10 +113,7 @@ class SyscallModelTest {
 
     @Test
     void aCrashBeforeTheNthCallStopsTheProcessThereAndSaysSo() throws Exception {
-        Outcome traced = probe("synced-rename", null, 0);
-        SyscallJournal.Call rename = traced.calls().stream().filter(call -> call.kind() == SyscallJournal.Kind.RENAME)
-                .findFirst().orElseThrow();
-        TestFiles.empty(data);
+        SyscallJournal.Call rename = firstCall("synced-rename", SyscallJournal.Kind.RENAME);
         Outcome struck = runThenCut("synced-rename", FileSystemShim.Action.BEFORE, rename.sequence());
         assertEquals(137, struck.status(), struck.output());
         assertTrue(struck.output().contains("@@IG {\"type\":\"fault\"") && struck.output().contains("rename a.tmp"),
@@ -115,10 +124,7 @@ class SyscallModelTest {
 
     @Test
     void anInjectedFsyncErrorReachesTheCallerAndForcesNothing() throws Exception {
-        Outcome traced = probe("fsync-error", null, 0);
-        SyscallJournal.Call force = traced.calls().stream().filter(call -> call.kind() == SyscallJournal.Kind.FSYNC)
-                .findFirst().orElseThrow();
-        TestFiles.empty(data);
+        SyscallJournal.Call force = firstCall("fsync-error", SyscallJournal.Kind.FSYNC);
         Outcome failed = runThenCut("fsync-error", FileSystemShim.Action.EIO, force.sequence());
         assertEquals(0, failed.status(), failed.output());
         assertTrue(failed.output().contains("force failed"), failed.output());

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 6)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx12g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx12g", "--add-modules", "jdk.incubator.vector"})
 public class LoadBenchmark {
 
     @Param({"hnswlib", "usearch"})

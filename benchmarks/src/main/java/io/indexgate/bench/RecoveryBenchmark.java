@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 6)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx8g", "--add-modules", "jdk.incubator.vector"})
 public class RecoveryBenchmark {
 
     static final String NAMESPACE = "bench";

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx12g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx12g", "--add-modules", "jdk.incubator.vector"})
 public class SearchBenchmark {
 
     @Param({"hnswlib", "usearch", "exact"})

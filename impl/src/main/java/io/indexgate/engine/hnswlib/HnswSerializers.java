@@ -5,6 +5,7 @@ import io.indexgate.engine.VectorMath;
 import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
+import java.nio.ByteBuffer;
 
 /**
  * Compact serializers for keys and items, in place of hnswlib-core's default Java serialization of every object:
@@ -43,9 +44,11 @@ final class HnswSerializers {
         public void write(HnswItem item, ObjectOutput out) throws IOException {
             out.writeLong(item.key);
             out.writeInt(item.original.length);
-            for (float component : item.original) {
-                out.writeFloat(component);
-            }
+            // The bytes of one writeFloat per component (big-endian), written as one block: a call per component
+            // was most of a save's time in the profile.
+            byte[] components = new byte[item.original.length * Float.BYTES];
+            ByteBuffer.wrap(components).asFloatBuffer().put(item.original);
+            out.write(components);
         }
 
         @Override
@@ -55,10 +58,11 @@ final class HnswSerializers {
             if (dimensions <= 0 || dimensions > 1 << 16) {
                 throw new IOException("item " + key + " has invalid dimensions " + dimensions);
             }
+            // One readFully in place of a readFloat per component, which was most of a load's time: the same bytes.
+            byte[] components = new byte[dimensions * Float.BYTES];
+            in.readFully(components);
             float[] original = new float[dimensions];
-            for (int i = 0; i < dimensions; i++) {
-                original[i] = in.readFloat();
-            }
+            ByteBuffer.wrap(components).asFloatBuffer().get(original);
             return HnswlibVectorSearchEngine.item(key, original, normalize);
         }
 

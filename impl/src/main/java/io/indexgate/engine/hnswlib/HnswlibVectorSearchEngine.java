@@ -245,7 +245,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
 
     @Override
     protected Payload encodeUnlocked() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+        PayloadBytes bytes = new PayloadBytes(
                 (int) Math.min(Integer.MAX_VALUE - 8, 64L + index.size() * (long) (options().dimensions() * 4 + 160)));
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeInt(removedKeys.size());
@@ -254,7 +254,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
             }
             out.writeObject(index);
         }
-        return new Payload(ByteBuffer.wrap(bytes.toByteArray()), sizeUnlocked());
+        return new Payload(bytes.written(), sizeUnlocked());
     }
 
     /** A decoded payload: the graph and the keys of its tombstones. */
@@ -318,6 +318,17 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     }
 
     /** Reads a buffer without copying it first. */
+    /** The encoded payload, handed on without the copy {@link ByteArrayOutputStream#toByteArray} would make. */
+    private static final class PayloadBytes extends ByteArrayOutputStream {
+        PayloadBytes(int expected) {
+            super(expected);
+        }
+
+        ByteBuffer written() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
+
     private static final class ByteBufferInputStream extends InputStream {
         private final ByteBuffer buffer;
 

@@ -29,6 +29,18 @@ public final class USearchCorruptionProbe {
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("indexgate-corruption");
+        List<String> failures;
+        try {
+            failures = probe(data);
+        } finally {
+            deleteTree(data); // also when the probe throws, which is when its directory used to stay behind
+        }
+        failures.forEach(failure -> System.out.println("FAILURE " + failure));
+        System.out.println(failures.isEmpty() ? "ALL CLEAN" : failures.size() + " FAILURES");
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    private static List<String> probe(Path data) throws Exception {
         CollectionConfig usearch = CollectionConfig.of(4, SimilarityMetric.COSINE, "usearch");
         Path indexFile;
         Path otherEngineFile;
@@ -69,10 +81,7 @@ public final class USearchCorruptionProbe {
                 failures.add("the intact file no longer loads 20 vectors");
             }
         }
-        failures.forEach(failure -> System.out.println("FAILURE " + failure));
-        System.out.println(failures.isEmpty() ? "ALL CLEAN" : failures.size() + " FAILURES");
-        deleteTree(data);
-        System.exit(failures.isEmpty() ? 0 : 1);
+        return failures;
     }
 
     private static Path fill(VectorCollection collection, int dimensions) {

@@ -39,19 +39,30 @@ else
     objects=()
     defines="-DUSEARCH_USE_OPENMP=0"
     if [ "$simd" = "true" ]; then
-        echo "USearch $version: compiling the NumKong SIMD kernels (runtime dispatch)"
-        (cd "$package/numkong" && node probes/probe.js >/dev/null)
-        mkdir -p "$work/numkong"
-        pids=()
-        jobs_max=$(nproc)
+        # NumKong's objects depend on its version and flags only, not on our glue: reused while those are unchanged.
+        numkong_stamp="$version $flags_c"
         for source in "$package"/numkong/c/numkong.c "$package"/numkong/c/dispatch_*.c; do
-            object="$work/numkong/$(basename "$source" .c).o"
-            objects+=("$object")
-            gcc $flags_c -include "$package/numkong/nk_probes.h" -I"$package/numkong/include" -c "$source" -o "$object" &
-            pids+=($!)
-            while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do sleep 0.2; done
+            objects+=("$work/numkong/$(basename "$source" .c).o")
         done
-        for pid in "${pids[@]}"; do wait "$pid"; done
+        if [ "$(cat "$work/numkong/stamp" 2>/dev/null)" = "$numkong_stamp" ]; then
+            echo "USearch $version: reusing the compiled NumKong SIMD kernels"
+        else
+            echo "USearch $version: compiling the NumKong SIMD kernels (runtime dispatch)"
+            (cd "$package/numkong" && node probes/probe.js >/dev/null)
+            rm -rf "$work/numkong"
+            mkdir -p "$work/numkong"
+            pids=()
+            jobs_max=$(nproc)
+            for object in "${objects[@]}"; do
+                source="$package/numkong/c/$(basename "$object" .o).c"
+                gcc $flags_c -include "$package/numkong/nk_probes.h" -I"$package/numkong/include" -c "$source" \
+                    -o "$object" &
+                pids+=($!)
+                while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do sleep 0.2; done
+            done
+            for pid in "${pids[@]}"; do wait "$pid"; done
+            echo "$numkong_stamp" > "$work/numkong/stamp"
+        fi
         defines="$defines -DUSEARCH_USE_NUMKONG=1 -DNK_DYNAMIC_DISPATCH=1 -I$package/numkong/include"
     else
         defines="$defines -DUSEARCH_USE_NUMKONG=0"

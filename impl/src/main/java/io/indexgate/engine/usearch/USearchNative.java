@@ -12,9 +12,11 @@ import java.nio.file.Path;
  * {@link NativeLibraryCache} (nothing per process), verified by its SHA-256, and loaded once per JVM. If it is missing (a
  * build with {@code -Dusearch.skip=true}, another platform) the binding is unavailable and says why.
  *
- * <p>Every method takes a handle from {@link #init}; the glue checks handles and bounds and turns USearch errors into
- * {@link IllegalStateException}. Callers serialize mutations and never use a freed handle
- * ({@link USearchVectorSearchEngine} does both).
+ * <p>Every method takes a handle from {@link #init}; the glue checks handles and bounds (every vector and query
+ * against the index's own dimensions) and turns USearch errors into {@link IllegalStateException}. Callers serialize
+ * mutations, never use a freed handle, and keep the buffer of a viewed index alive until they free it
+ * ({@link USearchVectorSearchEngine} does all three). Distances are the glue's own f32 kernels (see {@link #kernel}),
+ * installed into every index it creates or opens.
  */
 final class USearchNative {
 
@@ -67,7 +69,11 @@ final class USearchNative {
 
     static native String version();
 
+    /** The SIMD targets USearch's NumKong kernels could use on this CPU (ours replace them, see {@link #kernel}). */
     static native String hardwareAcceleration();
+
+    /** The distance kernels the glue chose for this CPU, for example {@code "f32 avx2+fma"}. */
+    static native String kernel();
 
     static native long init(int metric, long dimensions, long connectivity, long expansionAdd, long expansionSearch);
 
@@ -81,9 +87,11 @@ final class USearchNative {
 
     static native void changeExpansionSearch(long handle, long expansion);
 
-    static native void add(long handle, long[] keys, float[] vectors, int dimensions);
+    /** {@code vectors}: row-major, {@code keys.length} times the index's dimensions. */
+    static native void add(long handle, long[] keys, float[] vectors);
 
-    static native boolean contains(long handle, long key);
+    /** The position in {@code keys} of the first key the index does not hold, or -1 if it holds them all. */
+    static native int firstMissing(long handle, long[] keys);
 
     static native boolean get(long handle, long key, float[] out);
 
@@ -95,5 +103,11 @@ final class USearchNative {
 
     static native void saveBuffer(long handle, ByteBuffer direct, long offset, long length);
 
-    static native void loadBuffer(long handle, ByteBuffer direct, long offset, long length);
+    /**
+     * Opens the serialized index in {@code direct} (verified bytes only) into the new index {@code handle}: copied into
+     * USearch's memory, or with {@code view} read in place, which refuses additions and needs {@code direct} alive and
+     * unchanged until the handle is freed. Its metric kind, dimensions and vector width are checked against the
+     * handle's first.
+     */
+    static native void open(long handle, ByteBuffer direct, long offset, long length, int metric, boolean view);
 }

@@ -12,9 +12,8 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -22,8 +21,15 @@ import java.util.concurrent.Semaphore;
  * 128 unless configured. Same semantics and scores as the other engines.
  *
  * <ul>
- *   <li><b>Keys</b> are the store's row ids as USearch's uint64 keys; the engine also keeps them in a Java set, so that
- *       they can be listed and persisted next to the index.</li>
+ *   <li><b>Keys</b> are the store's row ids as USearch's uint64 keys; the engine also keeps them in a primitive Java
+ *       set, so that they can be listed and persisted next to the index.</li>
+ *   <li><b>Distances</b> are computed by the JNI glue's own f32 kernels (AVX2+FMA when the CPU has them, chosen at run
+ *       time, portable otherwise; {@link #describe} names them), installed into every index under the same USearch
+ *       metric kind: files keep USearch's format and metric, and files written before the kernels load unchanged.
+ *       USearch 2.26's built-in NumKong kernels widen f32 to f64, which cost a fifth of the search throughput.
+ *       Cosine is computed as such (the norms per distance): inner product on vectors normalized at add time was
+ *       measured no faster, because a query waits on memory, not on arithmetic, and it would need the original
+ *       vectors kept beside the normalized ones.</li>
  *   <li><b>Removal is soft.</b> USearch 2.26's own removal frees the slot for reuse without repairing the graph, and
  *       under remove/add churn it leaves live vectors that no search reaches (found by this project's durability
  *       gate: about one small index in four after 300 mixed operations). So a removed key is only marked here:
@@ -38,8 +44,13 @@ import java.util.concurrent.Semaphore;
  *   <li><b>Persistence</b> goes through Java: USearch serializes into a direct buffer (its length asked first), the
  *       buffer is framed in the envelope and written by {@link io.indexgate.persist.AtomicIndexWriter}, so every byte
  *       crosses the Java {@code FileChannel} path. Payload, little-endian: the live key count and keys ascending, the
- *       removed (marked) key count and keys ascending, the USearch blob's length, the blob. On load the envelope is verified first, then the key list is checked in Java, and only
- *       then the blob reaches USearch; afterwards its size and keys are checked against the list.</li>
+ *       removed (marked) key count and keys ascending, the USearch blob's length, the blob. On load the envelope is
+ *       verified first, then the key list is checked in Java, then the blob's metric, dimensions and vector width in
+ *       the glue, and only then the blob reaches USearch; afterwards its size and keys are checked against the list.
+ *       A loaded index is USearch's <em>view</em> of the verified payload: USearch reads the graph and the vectors in
+ *       place, so a load decodes without copying or allocating the index's memory (the copy and its page faults were
+ *       most of a load). The engine holds the payload while the view lives. A view refuses additions, so the first
+ *       addition after a load copies it into USearch's own memory, once.</li>
  *   <li><b>Native memory</b> is owned by this object ({@link #close}); a {@link Cleaner} frees it if an engine is
  *       dropped unclosed.</li>
  *   <li><b>Thread safety</b>: searches run in parallel, up to the number of USearch thread contexts (the number of
@@ -60,9 +71,9 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
     private final Semaphore searchContexts = new Semaphore(Runtime.getRuntime().availableProcessors());
     private NativeIndex index;
     private Cleaner.Cleanable cleanable;
-    private Set<Long> keys = new HashSet<>();
-    /** Removed keys still in the native graph; sorted copy cached for searches, null when stale. */
-    private Set<Long> removed = new HashSet<>();
+    private LongHashSet keys = new LongHashSet();
+    /** Removed keys still in the native graph, and their sorted copy for searches. */
+    private LongHashSet removed = new LongHashSet();
     private long[] removedSorted = new long[0];
 
     /** Whether the native library is available in this build and platform. */
@@ -75,10 +86,11 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
         return USearchNative.unavailableReason();
     }
 
-    /** USearch's version and the SIMD capabilities it uses on this machine. */
+    /** USearch's version, the distance kernels in use on this machine, and the SIMD targets USearch's own has. */
     public static String describe() {
         ensureAvailable();
-        return "USearch " + USearchNative.version() + " (" + USearchNative.hardwareAcceleration() + ")";
+        return "USearch " + USearchNative.version() + ", distances: indexgate " + USearchNative.kernel()
+                + " (USearch's NumKong: " + USearchNative.hardwareAcceleration() + ")";
     }
 
     private static void ensureAvailable() {
@@ -100,12 +112,26 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
         USearchNative.reserve(index.handle, INITIAL_CAPACITY);
     }
 
-    /** Owns one native index; run by the Cleaner or by close, exactly once. */
+    /**
+     * Owns one native index and, for a view, the verified payload it reads in place, which stays reachable until the
+     * index is freed; run by the Cleaner or by close, exactly once.
+     */
     private static final class NativeIndex implements Runnable {
         private volatile long handle;
+        /** For a view: the payload and where in it the USearch blob lies; null for an index in USearch's memory. */
+        private volatile ByteBuffer viewed;
+        private final long blobOffset;
+        private final long blobLength;
 
         NativeIndex(long handle) {
+            this(handle, null, 0, 0);
+        }
+
+        NativeIndex(long handle, ByteBuffer viewed, long blobOffset, long blobLength) {
             this.handle = handle;
+            this.viewed = viewed;
+            this.blobOffset = blobOffset;
+            this.blobLength = blobLength;
         }
 
         @Override
@@ -115,13 +141,46 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             if (address != 0) {
                 USearchNative.free(address);
             }
+            viewed = null;
         }
     }
 
     private NativeIndex newIndex() {
+        return new NativeIndex(initNative());
+    }
+
+    private long initNative() {
         EngineOptions options = options();
-        return new NativeIndex(USearchNative.init(metricKind, options.dimensions(), options.connectivity(),
-                options.expansionAdd(), options.expansionSearch()));
+        return USearchNative.init(metricKind, options.dimensions(), options.connectivity(), options.expansionAdd(),
+                options.expansionSearch());
+    }
+
+    /**
+     * Opens the verified USearch blob at {@code blobOffset} in {@code payload} as a new native index: a view of it in
+     * place, or a copy in USearch's memory.
+     *
+     * @throws IllegalStateException if USearch rejects the blob (the new index is freed)
+     */
+    private NativeIndex open(ByteBuffer payload, long blobOffset, long blobLength, boolean view) {
+        long handle = initNative();
+        NativeIndex opened = view ? new NativeIndex(handle, payload, blobOffset, blobLength) : new NativeIndex(handle);
+        try {
+            USearchNative.open(handle, payload, blobOffset, blobLength, metricKind, view);
+            USearchNative.changeExpansionSearch(handle, options().expansionSearch());
+        } catch (RuntimeException e) {
+            opened.run();
+            throw e;
+        }
+        return opened;
+    }
+
+    /** A view refuses additions: before the first one, it is replaced by a copy in USearch's own memory. */
+    private void ensureWritable() {
+        NativeIndex current = index;
+        ByteBuffer viewed = current.viewed;
+        if (viewed != null) {
+            install(open(viewed, current.blobOffset, current.blobLength, false));
+        }
     }
 
     private void install(NativeIndex replacement) {
@@ -146,6 +205,7 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
                 break;
             }
         }
+        ensureWritable();
         reserveFor(added.length);
         addNative(index, added, vectors);
         for (long key : added) {
@@ -167,7 +227,7 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
         for (int i = 0; i < added.length; i++) {
             System.arraycopy(vectors[i], 0, flat, i * dimensions, dimensions);
         }
-        USearchNative.add(target.handle, added, flat, dimensions);
+        USearchNative.add(target.handle, added, flat);
     }
 
     /** Rebuilds the native index from the live vectors, dropping every removed key. */
@@ -189,7 +249,7 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             throw e;
         }
         install(rebuilt);
-        removed = new HashSet<>();
+        removed = new LongHashSet();
         removedSorted = new long[0];
     }
 
@@ -200,7 +260,7 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
                     ? nativeSearch(query, Math.min(limit, keys.size()), null, false)
                     : nativeSearch(query, Math.min(limit, keys.size()), removedSorted, true);
         }
-        long[] present = java.util.Arrays.stream(allowed.toArray()).filter(keys::contains).toArray();
+        long[] present = Arrays.stream(allowed.toArray()).filter(keys::contains).toArray();
         int wanted = Math.min(limit, present.length);
         if (wanted == 0) {
             return List.of();
@@ -264,14 +324,14 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             if (removed.size() >= COMPACT_MIN_REMOVED && removed.size() > keys.size()) {
                 compact();
             } else {
-                removedSorted = removed.stream().mapToLong(Long::longValue).sorted().toArray();
+                removedSorted = removed.toSortedArray();
             }
         }
     }
 
     @Override
     protected long[] keysUnlocked() {
-        return keys.stream().mapToLong(Long::longValue).sorted().toArray();
+        return keys.toSortedArray();
     }
 
     @Override
@@ -303,8 +363,8 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
         return new Payload(payload.position(0).limit((int) (headerLength + blobLength)), sorted.length);
     }
 
-    /** A decoded payload: a native index loaded from verified bytes, not yet owned by any engine, and its keys. */
-    record Loaded(NativeIndex index, Set<Long> keys, long[] removedSorted) {
+    /** A decoded payload: a native view of verified bytes, not yet owned by any engine, and its keys. */
+    record Loaded(NativeIndex index, LongHashSet keys, long[] removedSorted) {
     }
 
     @Override
@@ -323,10 +383,7 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             throw new CorruptIndexException(source, "the usearch payload ends before its removed-key list");
         }
         long[] removedKeys = readKeys(payload, payload.getLong(), source, "removed");
-        Set<Long> loadedKeys = new HashSet<>();
-        for (long key : live) {
-            loadedKeys.add(key);
-        }
+        LongHashSet loadedKeys = LongHashSet.of(live);
         for (long key : removedKeys) {
             if (loadedKeys.contains(key)) {
                 throw new CorruptIndexException(source, "key " + key + " is listed both live and removed");
@@ -340,20 +397,23 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             throw new CorruptIndexException(source, "the usearch blob length " + blobLength + " differs from the "
                     + payload.remaining() + " bytes that follow");
         }
-        NativeIndex loaded = newIndex();
+        NativeIndex loaded;
         try {
-            USearchNative.loadBuffer(loaded.handle, verified.payload(), payload.position(), blobLength);
-            USearchNative.changeExpansionSearch(loaded.handle, options().expansionSearch());
+            loaded = open(verified.payload(), payload.position(), blobLength, true);
+        } catch (IllegalStateException e) {
+            throw rejected(source, e);
+        }
+        try {
             long size = USearchNative.size(loaded.handle);
             if (size != live.length + removedKeys.length) {
                 throw new CorruptIndexException(source, "the usearch index holds " + size + " vectors, its key "
                         + "lists " + live.length + " live and " + removedKeys.length + " removed");
             }
             for (long[] listed : new long[][] {live, removedKeys}) {
-                for (long key : listed) {
-                    if (!USearchNative.contains(loaded.handle, key)) {
-                        throw new CorruptIndexException(source, "key " + key + " is listed but not in the index");
-                    }
+                int missing = USearchNative.firstMissing(loaded.handle, listed);
+                if (missing >= 0) {
+                    throw new CorruptIndexException(source, "key " + listed[missing] + " is listed but not in the "
+                            + "index");
                 }
             }
         } catch (CorruptIndexException e) {
@@ -361,12 +421,14 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             throw e;
         } catch (IllegalStateException e) {
             loaded.run();
-            CorruptIndexException corrupt = new CorruptIndexException(source, "USearch rejected the index: "
-                    + e.getMessage());
-            corrupt.initCause(e);
-            throw corrupt;
+            throw rejected(source, e);
         }
         return new Loaded(loaded, loadedKeys, removedKeys);
+    }
+
+    /** The glue's or USearch's refusal, whose message is the whole cause (CorruptIndexException takes no cause). */
+    private static CorruptIndexException rejected(String source, IllegalStateException refusal) {
+        return new CorruptIndexException(source, "USearch rejected the index: " + refusal.getMessage());
     }
 
     @Override
@@ -374,10 +436,7 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
         install(decoded.index());
         keys = decoded.keys();
         removedSorted = decoded.removedSorted();
-        removed = new HashSet<>();
-        for (long key : removedSorted) {
-            removed.add(key);
-        }
+        removed = LongHashSet.of(removedSorted);
     }
 
     @Override
@@ -388,8 +447,8 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
     @Override
     protected void closeUnlocked() {
         cleanable.clean();
-        keys = new HashSet<>();
-        removed = new HashSet<>();
+        keys = new LongHashSet();
+        removed = new LongHashSet();
     }
 
     private static long[] readKeys(ByteBuffer payload, long count, String source, String what)

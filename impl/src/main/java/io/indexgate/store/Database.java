@@ -7,14 +7,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.sqlite.SQLiteConfig;
@@ -23,7 +28,10 @@ import org.sqlite.SQLiteConfig;
  * The SQLite database of a store: one writer connection behind a lock (SQLite admits one writer at a time) and a
  * small pool of reader connections (WAL lets them read the last committed state while a write is in progress).
  * Every connection runs with {@code journal_mode=WAL}, {@code synchronous=FULL} and foreign keys on, so a committed
- * transaction is durable. Thread-safe.
+ * transaction is durable. A reader keeps a page cache of {@value #READER_CACHE_KIB} KiB (SQLite's default is 2 MiB)
+ * and the statements that the hot reads prepare ({@link #withStatement}), so that a query's row lookups neither
+ * re-read pages from the file nor re-prepare their SQL; the reader returned last is lent first, so that one thread's
+ * reads keep one warm cache. Thread-safe.
  */
 final class Database implements AutoCloseable {
 
@@ -33,16 +41,29 @@ final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /** A statement's work on its result: runs while the connection is lent to the caller. */
+    @FunctionalInterface
+    interface StatementWork<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
     private static final int READERS = 4;
     private static final int SNAPSHOT_ATTEMPTS = 5;
+    /** A reader's page cache: enough for the pages of the rows that the queries of a working set touch. */
+    static final int READER_CACHE_KIB = 16 * 1024;
+    /** How many prepared statements a connection keeps (least recently used are closed first). */
+    private static final int STATEMENTS_PER_CONNECTION = 64;
 
     private final Path file;
     /** For a snapshot: the private directory holding the copy, deleted on close; else null. */
     private final Path snapshotDirectory;
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    /** The idle readers, the most recently returned first: its page cache is the warmest. */
+    private final BlockingDeque<Connection> readers = new LinkedBlockingDeque<>(READERS);
     private final List<Connection> allReaders = new ArrayList<>();
+    /** Each connection's prepared statements; the map is filled in the constructor and never changed after. */
+    private final Map<Connection, StatementCache> statements;
     private volatile boolean closed;
 
     Database(Path file) throws SQLException {
@@ -52,12 +73,16 @@ final class Database implements AutoCloseable {
     private Database(Path file, Path snapshotDirectory) throws SQLException {
         this.file = file;
         this.snapshotDirectory = snapshotDirectory;
-        this.writer = connect();
+        Map<Connection, StatementCache> caches = new IdentityHashMap<>();
+        this.writer = connect(false);
+        caches.put(writer, new StatementCache(writer));
         for (int i = 0; i < READERS; i++) {
-            Connection reader = connect();
+            Connection reader = connect(true);
             allReaders.add(reader);
             readers.add(reader);
+            caches.put(reader, new StatementCache(reader));
         }
+        this.statements = caches;
     }
 
     /**
@@ -120,12 +145,15 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private Connection connect() throws SQLException {
+    private Connection connect(boolean reader) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(30_000);
+        if (reader) {
+            config.setCacheSize(-READER_CACHE_KIB);
+        }
         return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     }
 
@@ -196,7 +224,7 @@ final class Database implements AutoCloseable {
         ensureOpen();
         Connection reader;
         try {
-            reader = readers.take();
+            reader = readers.takeFirst();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a database connection", e);
@@ -205,8 +233,92 @@ final class Database implements AutoCloseable {
             ensureOpen();
             return work.run(reader);
         } finally {
-            readers.add(reader);
+            readers.addFirst(reader);
         }
+    }
+
+    /**
+     * Runs {@code work} with the statement of {@code sql} on {@code connection}, prepared on the connection's first
+     * use of that SQL and kept for the next (a bounded number per connection; the least recently used is closed).
+     * Call it only inside the {@link #read} or {@link #write} work that was lent {@code connection}: a connection is
+     * lent to one thread at a time, and so are its statements. The work binds every parameter and closes the result
+     * sets it opens (closing one resets the statement, which then holds no read transaction); it never closes the
+     * statement. A statement whose work failed is closed and prepared afresh next time.
+     */
+    <T> T withStatement(Connection connection, String sql, StatementWork<T> work) throws SQLException {
+        StatementCache cache = statements.get(connection);
+        PreparedStatement statement = cache.get(sql);
+        try {
+            return work.run(statement);
+        } catch (SQLException | RuntimeException | Error e) {
+            cache.discard(sql, e);
+            throw e;
+        }
+    }
+
+    /**
+     * One connection's prepared statements by SQL, in least-recently-used order. Used by the thread the connection is
+     * lent to; synchronized only so that a close from another thread cannot corrupt it.
+     */
+    private static final class StatementCache {
+
+        private final Connection connection;
+        private final LinkedHashMap<String, PreparedStatement> bySql = new LinkedHashMap<>(16, 0.75f, true);
+
+        StatementCache(Connection connection) {
+            this.connection = connection;
+        }
+
+        synchronized PreparedStatement get(String sql) throws SQLException {
+            PreparedStatement statement = bySql.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                bySql.put(sql, statement);
+                if (bySql.size() > STATEMENTS_PER_CONNECTION) {
+                    Iterator<PreparedStatement> eldest = bySql.values().iterator();
+                    PreparedStatement evicted = eldest.next();
+                    eldest.remove();
+                    evicted.close();
+                }
+            }
+            return statement;
+        }
+
+        synchronized void discard(String sql, Throwable failure) {
+            PreparedStatement statement = bySql.remove(sql);
+            try {
+                if (statement != null) {
+                    statement.close();
+                }
+            } catch (SQLException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+        }
+
+        /** Closes every statement; the first failure is thrown after all were tried. */
+        synchronized void close() throws SQLException {
+            SQLException failure = null;
+            for (PreparedStatement statement : bySql.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    failure = chain(failure, e);
+                }
+            }
+            bySql.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** The first failure, with each later one suppressed in it. */
+    private static SQLException chain(SQLException failure, SQLException next) {
+        if (failure == null) {
+            return next;
+        }
+        failure.addSuppressed(next);
+        return failure;
     }
 
     private void ensureOpen() throws SQLException {
@@ -228,13 +340,14 @@ final class Database implements AutoCloseable {
             all.add(writer);
             for (Connection connection : all) {
                 try {
+                    statements.get(connection).close();
+                } catch (SQLException e) {
+                    failure = chain(failure, e);
+                }
+                try {
                     connection.close();
                 } catch (SQLException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
+                    failure = chain(failure, e);
                 }
             }
             if (snapshotDirectory != null) {

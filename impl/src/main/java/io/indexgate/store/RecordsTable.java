@@ -1,6 +1,5 @@
 package io.indexgate.store;
 
-import io.indexgate.engine.AllowedKeys;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.Connection;
@@ -9,31 +8,41 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * All the SQL of a collection's records table, {@code records_<collection id>}: row id (the engine key, never reused),
  * UUID, vector (little-endian float32), properties JSON, and one typed column {@code p_<property>} per indexed
  * property, each with an SQL index. Table and column names derive only from the numeric collection id and from
  * validated property names. Every method runs on a connection its caller provides, so that a write joins the
- * caller's transaction (with the pending-operation log's rows, see {@link PendingLog}). Immutable and thread-safe;
- * a {@link Writer} belongs to one transaction.
+ * caller's transaction (with the pending-operation log's rows, see {@link PendingLog}). The reads by row id and UUID
+ * use the connection's kept statements ({@link Database#withStatement}), with {@code IN} lists of a few fixed
+ * lengths so that one statement serves every batch of up to that many values. Immutable and thread-safe; a
+ * {@link Writer} belongs to one transaction.
  */
 final class RecordsTable {
 
     /** How many values one {@code IN (...)} list binds at most. */
-    private static final int SQL_BATCH = 500;
+    private static final int SQL_BATCH = 512;
+    /** The lengths of the {@code IN} lists prepared, each twice the last; a batch is padded to the next one. */
+    private static final int SMALLEST_IN_LIST = 16;
 
+    private final Database database;
     private final String table;
     private final CollectionConfig config;
     private final List<String> indexed;
+    private final List<PropertyType> indexedTypes;
 
-    RecordsTable(long collectionId, CollectionConfig config) {
+    RecordsTable(Database database, long collectionId, CollectionConfig config) {
+        this.database = database;
         this.table = name(collectionId);
         this.config = config;
         this.indexed = List.copyOf(config.indexedProperties().keySet());
+        this.indexedTypes = List.copyOf(config.indexedProperties().values());
     }
 
     static String name(long collectionId) {
@@ -93,22 +102,29 @@ final class RecordsTable {
         }
     }
 
-    /** Removes and inserts rows inside the caller's write transaction. Not thread-safe; close it with the work. */
+    /**
+     * Removes and inserts rows inside the caller's write transaction, and tells {@code changes} (if not null) the
+     * indexed values of each row it removes and inserts, for the in-memory index to apply once the transaction has
+     * committed. Not thread-safe; close it with the work.
+     */
     final class Writer implements AutoCloseable {
 
         private final Connection connection;
+        private final PropertyIndex.Changes changes;
         private final PreparedStatement find;
         private final PreparedStatement remove;
         private final PreparedStatement insert;
 
-        private Writer(Connection connection) throws SQLException {
+        private Writer(Connection connection, PropertyIndex.Changes changes) throws SQLException {
             this.connection = connection;
+            this.changes = changes;
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (uuid, vector, properties");
             for (String property : indexed) {
                 sql.append(", ").append(propertyColumn(property));
             }
             sql.append(") VALUES (?, ?, ?").append(", ?".repeat(indexed.size())).append(')');
-            this.find = connection.prepareStatement("SELECT row_id FROM " + table + " WHERE uuid = ?");
+            this.find = connection.prepareStatement("SELECT " + indexedColumns() + " FROM " + table
+                    + " WHERE uuid = ?");
             this.remove = connection.prepareStatement("DELETE FROM " + table + " WHERE row_id = ?");
             this.insert = connection.prepareStatement(sql.toString());
         }
@@ -116,15 +132,19 @@ final class RecordsTable {
         /** Deletes the row of {@code uuid}, if any, and returns its row id (else null). */
         Long remove(UUID uuid) throws SQLException {
             find.setString(1, uuid.toString());
-            Long existing;
+            PropertyIndex.Entry existing;
             try (ResultSet rows = find.executeQuery()) {
-                existing = rows.next() ? rows.getLong(1) : null;
+                existing = rows.next() ? indexedEntry(rows) : null;
             }
-            if (existing != null) {
-                remove.setLong(1, existing);
-                remove.executeUpdate();
+            if (existing == null) {
+                return null;
             }
-            return existing;
+            remove.setLong(1, existing.rowId());
+            remove.executeUpdate();
+            if (changes != null) {
+                changes.removed(existing);
+            }
+            return existing.rowId();
         }
 
         /**
@@ -135,13 +155,18 @@ final class RecordsTable {
             insert.setString(1, record.uuid().toString());
             insert.setBytes(2, encodeVector(record.vector()));
             insert.setString(3, PropertyCodec.toJson(properties));
+            Object[] values = new Object[indexed.size()];
             for (int p = 0; p < indexed.size(); p++) {
-                PropertyType type = config.indexedProperties().get(indexed.get(p));
                 Object value = properties.get(indexed.get(p));
-                insert.setObject(4 + p, value == null ? null : type.toSql(value));
+                values[p] = value == null ? null : indexedTypes.get(p).toSql(value);
+                insert.setObject(4 + p, values[p]);
             }
             insert.executeUpdate();
-            return Database.lastInsertRowId(connection);
+            long rowId = Database.lastInsertRowId(connection);
+            if (changes != null) {
+                changes.inserted(new PropertyIndex.Entry(rowId, values));
+            }
+            return rowId;
         }
 
         @Override
@@ -158,15 +183,18 @@ final class RecordsTable {
         }
     }
 
-    /** A writer for one write transaction on {@code connection}. */
-    Writer writer(Connection connection) throws SQLException {
-        return new Writer(connection);
+    /**
+     * A writer for one write transaction on {@code connection}, telling {@code changes} (may be null) what it
+     * removes and inserts.
+     */
+    Writer writer(Connection connection, PropertyIndex.Changes changes) throws SQLException {
+        return new Writer(connection, changes);
     }
 
     /** The rows with the given row ids, in no particular order; missing ids are left out. */
-    List<Row> byRowIds(Connection connection, List<Long> rowIds, boolean withVector, boolean withProperties)
+    List<Row> byRowIds(Connection connection, long[] rowIds, boolean withVector, boolean withProperties)
             throws SQLException {
-        return selectIn(connection, "row_id", rowIds, withVector, withProperties);
+        return selectIn(connection, "row_id", Arrays.stream(rowIds).boxed().toList(), withVector, withProperties);
     }
 
     /** The rows with the given UUIDs, in no particular order; missing UUIDs are left out. */
@@ -177,23 +205,35 @@ final class RecordsTable {
 
     private List<Row> selectIn(Connection connection, String column, List<?> values, boolean withVector,
                                boolean withProperties) throws SQLException {
-        List<Row> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>(values.size());
         for (int from = 0; from < values.size(); from += SQL_BATCH) {
             List<?> batch = values.subList(from, Math.min(values.size(), from + SQL_BATCH));
+            int length = inListLength(batch.size());
             String sql = select(withVector, withProperties) + " WHERE " + column + " IN ("
-                    + "?, ".repeat(batch.size() - 1) + "?)";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < batch.size(); i++) {
-                    select.setObject(i + 1, batch.get(i));
+                    + "?, ".repeat(length - 1) + "?)";
+            database.withStatement(connection, sql, select -> {
+                for (int i = 0; i < length; i++) {
+                    // Padding repeats the last value: a value listed twice matches its row once.
+                    select.setObject(i + 1, batch.get(Math.min(i, batch.size() - 1)));
                 }
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next()) {
                         rows.add(row(result));
                     }
                 }
-            }
+                return null;
+            });
         }
         return rows;
+    }
+
+    /** The length of the prepared {@code IN} list that holds {@code values} (1 to {@value #SQL_BATCH}) values. */
+    static int inListLength(int values) {
+        int length = SMALLEST_IN_LIST;
+        while (length < values) {
+            length *= 2;
+        }
+        return Math.min(length, SQL_BATCH);
     }
 
     /** Every row with vector and properties, in row order. */
@@ -209,17 +249,18 @@ final class RecordsTable {
     }
 
     /**
-     * The row ids of the records that match {@code filter}.
+     * The row ids of the records that match {@code filter}, ascending, evaluated by SQLite: for the filters that the
+     * in-memory index cannot answer (see {@link PropertyIndex}).
      *
      * @throws IllegalArgumentException if the filter names a property that is not indexed or compares it with a
      *                                  value of another type
      */
-    AllowedKeys rowIdsMatching(Connection connection, PropertyFilter filter) throws SQLException {
+    long[] rowIdsMatching(Connection connection, PropertyFilter filter) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String where = PropertyFilter.toSql(filter, config.indexedProperties(), parameters);
+        String where = PropertyFilters.toSql(filter, config.indexedProperties(), parameters);
         List<Long> keys = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT row_id FROM " + table
-                + " WHERE " + where)) {
+                + " WHERE " + where + " ORDER BY row_id")) {
             for (int i = 0; i < parameters.size(); i++) {
                 select.setObject(i + 1, parameters.get(i));
             }
@@ -229,7 +270,42 @@ final class RecordsTable {
                 }
             }
         }
-        return AllowedKeys.of(keys.stream().mapToLong(Long::longValue).toArray());
+        return keys.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Hands every row's indexed values to {@code sink}, in row order: what the in-memory index is built from. */
+    void forEachIndexed(Connection connection, Consumer<PropertyIndex.Entry> sink) throws SQLException {
+        try (Statement select = connection.createStatement();
+             ResultSet rows = select.executeQuery("SELECT " + indexedColumns() + " FROM " + table
+                     + " ORDER BY row_id")) {
+            while (rows.next()) {
+                sink.accept(indexedEntry(rows));
+            }
+        }
+    }
+
+    /** The select list of {@link #indexedEntry}: the row id, then each indexed property's column. */
+    private String indexedColumns() {
+        StringBuilder columns = new StringBuilder("row_id");
+        for (String property : indexed) {
+            columns.append(", ").append(propertyColumn(property));
+        }
+        return columns.toString();
+    }
+
+    /** A row's indexed values as stored (in each type's SQL form; null where the record lacks the property). */
+    private PropertyIndex.Entry indexedEntry(ResultSet result) throws SQLException {
+        Object[] values = new Object[indexed.size()];
+        for (int p = 0; p < values.length; p++) {
+            int column = 2 + p;
+            Object value = switch (indexedTypes.get(p)) {
+                case STRING -> result.getString(column);
+                case DOUBLE -> result.getDouble(column);
+                case LONG, BOOLEAN, TIMESTAMP -> result.getLong(column);
+            };
+            values[p] = result.wasNull() ? null : value;
+        }
+        return new PropertyIndex.Entry(result.getLong(1), values);
     }
 
     /** The number of rows. */

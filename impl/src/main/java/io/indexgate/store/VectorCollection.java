@@ -11,14 +11,17 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * One collection of a {@link SQLiteVectorStore}: records in SQLite, their vectors in an engine, the engine's index in
@@ -35,12 +38,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * save does not fail the upsert (its change is already durable): it is logged, reported by {@link #status()}, and
  * retried by the next mutation; {@link #saveIndex()} throws instead.
  *
+ * <p><b>Filters</b> are answered from an in-memory index of the indexed properties ({@link PropertyIndex}), built
+ * from SQLite when the collection opens and changed by each write only once its transaction has committed; where that
+ * index cannot answer exactly, SQLite does. A collection without indexed properties keeps no such index. A filter
+ * that many records pass is applied to an oversampled search's candidates, one that few pass inside the engine's
+ * search (see {@link #query}); either way each query vector gets as many matches as the engine's filtered search
+ * gives.
+ *
  * <p><b>Thread safety.</b> Safe for concurrent use. Mutations and saves of one collection are serialized by a lock;
  * queries and gets run concurrently with them and with each other, and see the last committed state.
  */
 public final class VectorCollection {
 
     private static final System.Logger LOG = System.getLogger(VectorCollection.class.getName());
+    /** A filter at least one record in this many passes is applied after the search (see filteredSearch). */
+    static final int POST_FILTER_MIN_SELECTIVITY = 20;
+    /** How many times the expected number of candidates a post-filtered search asks for. */
+    static final int POST_FILTER_OVERSAMPLING = 2;
 
     private final Database database;
     private final String namespace;
@@ -49,6 +63,8 @@ public final class VectorCollection {
     private final Path indexPath;
     private final RecordsTable records;
     private final PendingLog pendingLog;
+    /** The filters' index of the indexed properties; null for a collection without indexed properties. */
+    private final PropertyIndex propertyIndex;
     private final VectorSearchEngine engine;
     private final int saveThreshold;
     private final boolean readOnly;
@@ -74,8 +90,9 @@ public final class VectorCollection {
         this.name = name;
         this.config = config;
         this.indexPath = indexPath;
-        this.records = new RecordsTable(id, config);
+        this.records = new RecordsTable(database, id, config);
         this.pendingLog = new PendingLog(database, id);
+        this.propertyIndex = config.indexedProperties().isEmpty() ? null : new PropertyIndex(config);
         this.engine = engine;
         this.saveThreshold = saveThreshold;
         this.indexSaved = indexSaved;
@@ -84,8 +101,9 @@ public final class VectorCollection {
 
     /**
      * Opens a collection: clears stale temps of its index, loads the index if one was saved, then replays the whole
-     * pending-operation log (idempotently, see {@link Replay}) and marks it applied. Read-only, it leaves the temps
-     * and the log as they are and replays into the engine only.
+     * pending-operation log (idempotently, see {@link Replay}) and marks it applied; then builds the index of the
+     * indexed properties from the records table. Read-only, it leaves the temps and the log as they are and replays
+     * into the engine only.
      *
      * @throws IndexLoadError if {@code indexSaved} and the file is missing, unreadable or fails verification
      */
@@ -96,6 +114,7 @@ public final class VectorCollection {
                 saveThreshold, indexSaved, readOnly);
         try {
             collection.recover();
+            collection.loadPropertyIndex();
             return collection;
         } catch (SQLException | RuntimeException | Error e) {
             engine.close();
@@ -118,6 +137,15 @@ public final class VectorCollection {
         List<PendingOperation> pending = replayWholeLog();
         if (!pending.isEmpty() && !readOnly) {
             markApplied(pending);
+        }
+    }
+
+    private void loadPropertyIndex() throws SQLException {
+        if (propertyIndex != null) {
+            database.read(connection -> {
+                records.forEachIndexed(connection, propertyIndex::load);
+                return null;
+            });
         }
     }
 
@@ -231,13 +259,15 @@ public final class VectorCollection {
         try {
             ensureWritable(operation);
             catchUp();
+            PropertyIndex.Changes changes = propertyIndex == null ? null : new PropertyIndex.Changes();
             List<PendingOperation> logged = database.write(connection -> {
-                try (RecordsTable.Writer rows = records.writer(connection);
+                try (RecordsTable.Writer rows = records.writer(connection, changes);
                      PendingLog.Appender log = pendingLog.appender(connection)) {
                     return change.run(rows, log);
                 }
             });
             // The change is durable from here on: nothing below may report it as failed.
+            applyToPropertyIndex(changes);
             applyDurable(logged);
             if (appliedSinceSave >= saveThreshold) {
                 try {
@@ -253,6 +283,23 @@ public final class VectorCollection {
             throw new VectorStoreException(operation + " on collection " + namespace + "/" + name + " failed", e);
         } finally {
             mutationLock.unlock();
+        }
+    }
+
+    /**
+     * Applies a committed transaction's changes to the index of the indexed properties. An index that fails to (a
+     * bug, or no memory) stops answering, and SQLite answers the filters until the collection is reopened.
+     */
+    private void applyToPropertyIndex(PropertyIndex.Changes changes) {
+        if (changes == null) {
+            return;
+        }
+        try {
+            propertyIndex.apply(changes);
+        } catch (RuntimeException e) {
+            propertyIndex.invalidate("applying a committed change failed: " + e);
+            LOG.log(Level.WARNING, "the property index of collection " + namespace + "/" + name + " failed to apply "
+                    + "a committed change; SQLite answers its filters until it is reopened", e);
         }
     }
 
@@ -342,9 +389,10 @@ public final class VectorCollection {
     }
 
     /**
-     * Finds the nearest records to each query vector: the filter (if any) becomes the set of allowed keys in SQLite,
-     * the engine searches, the similarity threshold drops matches, and the records table supplies UUIDs and the
-     * requested fields. A match whose record was deleted meanwhile is left out.
+     * Finds the nearest records to each query vector: the filter (if any) becomes the set of allowed keys (from the
+     * index of the indexed properties, or SQLite where it cannot answer), the engine searches, the similarity threshold
+     * drops matches, and one batched lookup in the records table supplies UUIDs and the requested fields (a field not
+     * asked for is not read). A match whose record was deleted meanwhile is left out.
      *
      * @return per query vector, its matches best first
      * @throws IllegalArgumentException if a query vector is invalid or the filter names a property that is not
@@ -357,20 +405,26 @@ public final class VectorCollection {
             VectorMath.validate(query.vectors()[i], config.dimensions(), config.metric(), "query vector " + i);
         }
         try {
-            AllowedKeys allowed = query.filter() == null ? null
-                    : database.read(connection -> records.rowIdsMatching(connection, query.filter()));
-            List<List<SearchMatch>> found = engine.search(query.vectors(), query.limit(), allowed);
+            List<List<SearchMatch>> found = search(query);
             Set<Long> keys = new HashSet<>();
             List<List<SearchMatch>> kept = new ArrayList<>(found.size());
             for (List<SearchMatch> matches : found) {
-                List<SearchMatch> passing = matches.stream().filter(m -> passes(m.score(), query)).toList();
-                passing.forEach(m -> keys.add(m.key()));
+                List<SearchMatch> passing = new ArrayList<>(matches.size());
+                for (SearchMatch match : matches) {
+                    if (passes(match.score(), query)) {
+                        passing.add(match);
+                        keys.add(match.key());
+                    }
+                }
                 kept.add(passing);
             }
             Map<Long, RecordsTable.Row> rows = new HashMap<>();
-            for (RecordsTable.Row row : database.read(connection -> records.byRowIds(connection,
-                    List.copyOf(keys), query.returnVector(), query.returnProperties()))) {
-                rows.put(row.rowId(), row);
+            if (!keys.isEmpty()) {
+                long[] rowIds = keys.stream().mapToLong(Long::longValue).toArray();
+                for (RecordsTable.Row row : database.read(connection -> records.byRowIds(connection, rowIds,
+                        query.returnVector(), query.returnProperties()))) {
+                    rows.put(row.rowId(), row);
+                }
             }
             List<List<QueryMatch>> results = new ArrayList<>(kept.size());
             for (List<SearchMatch> matches : kept) {
@@ -387,6 +441,70 @@ public final class VectorCollection {
         } catch (SQLException e) {
             throw new VectorStoreException("query on collection " + namespace + "/" + name + " failed", e);
         }
+    }
+
+    /** The engine's matches of each query vector, within the filter if there is one. */
+    private List<List<SearchMatch>> search(VectorQuery query) throws SQLException {
+        if (query.filter() == null) {
+            return engine.search(query.vectors(), query.limit(), null);
+        }
+        Optional<RoaringBitmap> indexed = propertyIndex == null ? Optional.empty()
+                : propertyIndex.matching(query.filter());
+        if (indexed.isPresent()) {
+            return filteredSearch(query, indexed.get());
+        }
+        long[] rowIds = database.read(connection -> records.rowIdsMatching(connection, query.filter()));
+        return engine.search(query.vectors(), query.limit(), AllowedKeys.of(rowIds));
+    }
+
+    /**
+     * A filtered search planned on how many records pass the filter (the bitmap's count, known for free). A filter
+     * that few pass goes into the engine's search ({@link AllowedKeys}: the engines score few keys exactly, and steer
+     * their graph walk by the keys otherwise, at a cost that grows with the number of keys). A filter that at least
+     * one record in {@value #POST_FILTER_MIN_SELECTIVITY} passes is applied after an unfiltered search for
+     * {@value #POST_FILTER_OVERSAMPLING} times the expected number of candidates needed ({@code limit} times the
+     * inverse of the share that passes), by the bitmap's membership test; a query vector whose candidates hold fewer
+     * than {@code limit} passing records is searched again with the filter in the engine, so every query vector still
+     * gets {@code min(limit, passing records present)} matches, as the engine's own filtered search gives.
+     */
+    private List<List<SearchMatch>> filteredSearch(VectorQuery query, RoaringBitmap passing) {
+        int limit = query.limit();
+        float[][] vectors = query.vectors();
+        long passingCount = passing.getLongCardinality();
+        long size = engine.size();
+        List<List<SearchMatch>> found = new ArrayList<>(Collections.nCopies(vectors.length, null));
+        if (passingCount >= limit && passingCount * POST_FILTER_MIN_SELECTIVITY >= size) {
+            long expected = Math.max(limit, (long) Math.ceil((double) limit * size / passingCount));
+            int candidates = (int) Math.min(Integer.MAX_VALUE, POST_FILTER_OVERSAMPLING * expected);
+            List<List<SearchMatch>> broad = engine.search(vectors, candidates, null);
+            for (int i = 0; i < vectors.length; i++) {
+                List<SearchMatch> kept = new ArrayList<>(limit);
+                for (SearchMatch match : broad.get(i)) {
+                    if (PropertyIndex.contains(passing, match.key())) {
+                        kept.add(match);
+                        if (kept.size() == limit) {
+                            found.set(i, kept);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        List<Integer> unanswered = new ArrayList<>();
+        for (int i = 0; i < vectors.length; i++) {
+            if (found.get(i) == null) {
+                unanswered.add(i);
+            }
+        }
+        if (!unanswered.isEmpty()) {
+            float[][] remaining = unanswered.stream().map(i -> vectors[i]).toArray(float[][]::new);
+            List<List<SearchMatch>> filtered = engine.search(remaining, limit,
+                    AllowedKeys.of(PropertyIndex.toRowIds(passing)));
+            for (int j = 0; j < unanswered.size(); j++) {
+                found.set(unanswered.get(j), filtered.get(j));
+            }
+        }
+        return found;
     }
 
     private boolean passes(float score, VectorQuery query) {
@@ -467,6 +585,11 @@ public final class VectorCollection {
     /** The engine that serves this collection's searches (tests in this package reach into it). */
     VectorSearchEngine engine() {
         return engine;
+    }
+
+    /** The index of the indexed properties, if the collection has any (tests in this package reach into it). */
+    Optional<PropertyIndex> propertyIndex() {
+        return Optional.ofNullable(propertyIndex);
     }
 
     /**

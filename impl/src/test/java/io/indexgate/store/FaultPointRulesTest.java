@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class FaultPointRulesTest {
 
     /** The test classes that carry {@link BMRule}s. */
-    private static final List<Class<?>> RULED = List.of(SaveFaultTest.class, WithoutTheOwnerLockTest.class);
+    private static final List<Class<?>> RULED = List.of(SaveFaultTest.class, WithoutTheOwnerLockTest.class,
+            PropertyIndexFaultTest.class);
 
     static List<String> problems(BMRule rule) {
         List<String> problems = new ArrayList<>();

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every operator over every type, checked against a plain Java evaluation of the same condition. */
+/**
+ * Every operator over every type, checked against a plain Java evaluation of the same condition (answered by the
+ * in-memory property index), and SQLite's evaluation checked against the index's.
+ */
 class PropertyFilterTest {
 
     @TempDir
@@ -112,6 +115,8 @@ class PropertyFilterTest {
                 matching(docs, or(eq("kind", "a"), gt("rank", 9))));
         assertEquals(where(p -> !"a".equals(p.get("kind"))), matching(docs, not(eq("kind", "a"))),
                 "not includes the record that lacks the property");
+        assertEquals(where(p -> !Set.of(1L, 5L).contains(rank(p))), matching(docs, not(in("rank", 1, 5))),
+                "so does not of in");
         assertEquals(where(p -> true), matching(docs, and()));
         assertEquals(Set.of(), matching(docs, or()));
         Set<UUID> all = IntStream.range(0, 12).mapToObj(StoreFixtures::uuid).collect(Collectors.toSet());
@@ -126,6 +131,15 @@ class PropertyFilterTest {
         IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                 () -> matching(docs, eq("rank", "four")));
         assertTrue(wrongType.getMessage().contains("must be a long"), wrongType.getMessage());
+    }
+
+    @Test
+    void sqliteAnswersEveryFilterAsTheIndexDoes() {
+        PropertyIndexCheck.assertInStep(data, docs, List.of(eq("rank", 4), ne("rank", 4), gte("kind", "b"),
+                lte("weight", 2), eq("public", true), lt("at", OffsetDateTime.of(2024, 1, 1, 5, 0, 0, 0,
+                        ZoneOffset.UTC)), in("rank", 1, 5L, 9), in("rank"), not(in("kind", "a", "c")),
+                and(eq("kind", "a"), eq("public", true)), or(eq("kind", "a"), gt("rank", 9)), and(), or(),
+                not(or()), eq("colour", "red"), eq("rank", "four"), eq("kind", "a' OR '1'='1")));
     }
 
     @Test

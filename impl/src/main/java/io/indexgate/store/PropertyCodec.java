@@ -1,12 +1,12 @@
 package io.indexgate.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,36 +64,55 @@ final class PropertyCodec {
         return node.toString();
     }
 
+    /**
+     * Decodes stored properties, with Jackson's streaming parser (no tree: a query decodes one object per match).
+     *
+     * @throws VectorStoreException if the text is not JSON of the form {@link #toJson} writes
+     */
     static Map<String, Object> fromJson(String json) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new VectorStoreException("stored properties are not a JSON object: " + json);
+            }
+            Map<String, Object> properties = new LinkedHashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String property = parser.currentName();
+                Object decoded = switch (parser.nextToken()) {
+                    case VALUE_STRING -> parser.getText();
+                    case VALUE_NUMBER_INT -> parser.getLongValue();
+                    case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+                    case VALUE_TRUE, VALUE_FALSE -> parser.getBooleanValue();
+                    case START_OBJECT -> timestamp(parser, property, json);
+                    default -> throw unknownForm(property, json);
+                };
+                properties.put(property, decoded);
+            }
+            return Collections.unmodifiableMap(properties);
+        } catch (IOException e) {
             throw new VectorStoreException("stored properties are not valid JSON: " + json, e);
         }
-        Map<String, Object> properties = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode value = field.getValue();
-            Object decoded;
-            if (value.isTextual()) {
-                decoded = value.textValue();
-            } else if (value.isIntegralNumber()) {
-                decoded = value.longValue();
-            } else if (value.isFloatingPointNumber()) {
-                decoded = value.doubleValue();
-            } else if (value.isBoolean()) {
-                decoded = value.booleanValue();
-            } else if (value.isObject() && value.has(TIMESTAMP_KEY)) {
-                decoded = OffsetDateTime.parse(value.get(TIMESTAMP_KEY).textValue());
+    }
+
+    /** The rest of a {@code {"$timestamp": ...}} object, its opening brace read. */
+    private static OffsetDateTime timestamp(JsonParser parser, String property, String json) throws IOException {
+        String text = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean isTimestamp = TIMESTAMP_KEY.equals(parser.currentName());
+            JsonToken value = parser.nextToken();
+            if (isTimestamp && value == JsonToken.VALUE_STRING) {
+                text = parser.getText();
             } else {
-                throw new VectorStoreException("stored property '" + field.getKey() + "' has an unknown form: "
-                        + value);
+                parser.skipChildren();
             }
-            properties.put(field.getKey(), decoded);
         }
-        return Collections.unmodifiableMap(properties);
+        if (text == null) {
+            throw unknownForm(property, json);
+        }
+        return OffsetDateTime.parse(text);
+    }
+
+    private static VectorStoreException unknownForm(String property, String json) {
+        return new VectorStoreException("stored property '" + property + "' has an unknown form in " + json);
     }
 
     static ObjectMapper mapper() {

@@ -89,9 +89,21 @@ final class PropertyIndex {
         }
     }
 
-    /** Adds a row as the collection opens; rows come in any order, each once. Not for concurrent use. */
-    void load(Entry entry) {
-        insert(entry);
+    /**
+     * Adds a row as the collection opens (rows come in any order, each once; its values come by
+     * {@link #loadValue}). Not for concurrent use: the index is built before it is shared.
+     */
+    void loadRow(long rowId) {
+        if (fits(rowId)) {
+            all.add((int) rowId);
+        }
+    }
+
+    /** Adds, as the collection opens, that row {@code rowId} holds {@code sqlValue} for the property at a position. */
+    void loadValue(int position, Object sqlValue, long rowId) {
+        if (fits(rowId)) {
+            addValue(position, sqlValue, (int) rowId);
+        }
     }
 
     /**
@@ -194,9 +206,16 @@ final class PropertyIndex {
         return Arrays.stream(toRowIds(rows)).boxed().toList();
     }
 
+    /** Whether the index still answers and holds {@code rowId}'s size; else it stops answering. */
+    private boolean fits(long rowId) {
+        if (rowId < 0 || rowId > MAX_ROW_ID) {
+            stopAnswering("row id " + rowId + " is beyond the 32-bit bitmaps");
+        }
+        return unusable == null;
+    }
+
     private void insert(Entry entry) {
-        if (entry.rowId() < 0 || entry.rowId() > MAX_ROW_ID) {
-            stopAnswering("row id " + entry.rowId() + " is beyond the 32-bit bitmaps");
+        if (!fits(entry.rowId())) {
             return;
         }
         int row = (int) entry.rowId();
@@ -205,12 +224,15 @@ final class PropertyIndex {
             return;
         }
         for (int p = 0; p < types.size(); p++) {
-            Object value = entry.values()[p];
-            if (value != null) {
-                byValue.get(p).computeIfAbsent(key(types.get(p), value), k -> new RoaringBitmap()).add(row);
-                present.get(p).add(row);
+            if (entry.values()[p] != null) {
+                addValue(p, entry.values()[p], row);
             }
         }
+    }
+
+    private void addValue(int position, Object sqlValue, int row) {
+        byValue.get(position).computeIfAbsent(key(types.get(position), sqlValue), k -> new RoaringBitmap()).add(row);
+        present.get(position).add(row);
     }
 
     @io.indexgate.persist.FaultPoint("the negative control of PropertyIndexFaultTest: deletes the index ignores")

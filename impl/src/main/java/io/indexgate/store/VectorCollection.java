@@ -142,8 +142,8 @@ public final class VectorCollection {
 
     private void loadPropertyIndex() throws SQLException {
         if (propertyIndex != null) {
-            database.read(connection -> {
-                records.forEachIndexed(connection, propertyIndex::load);
+            database.readInOneTransaction(connection -> {
+                records.loadIndexed(connection, propertyIndex);
                 return null;
             });
         }

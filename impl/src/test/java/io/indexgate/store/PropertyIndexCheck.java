@@ -34,7 +34,7 @@ final class PropertyIndexCheck {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("store.db"))) {
             RecordsTable records = new RecordsTable(null, collectionId(connection, collection), collection.config());
             PropertyIndex rebuilt = new PropertyIndex(collection.config());
-            records.forEachIndexed(connection, rebuilt::load);
+            records.loadIndexed(connection, rebuilt);
             if (!rebuilt.contents().equals(live.contents())) {
                 differences.add("contents: the index holds " + live.contents() + " but SQLite "
                         + rebuilt.contents());

@@ -12,7 +12,16 @@ public class CorruptIndexException extends IOException {
     private final String source;
 
     public CorruptIndexException(String source, String reason) {
-        this(source, "corrupt index file " + source + ": " + reason, null);
+        // No cause argument: the cause stays unset, so a caller may still initCause it.
+        super("corrupt index file " + source + ": " + reason);
+        this.source = source;
+    }
+
+    /** A verification or decoding failure that {@code cause} (the decoder's own exception) explains. */
+    public static CorruptIndexException because(String source, String reason, Throwable cause) {
+        CorruptIndexException corrupt = new CorruptIndexException(source, reason);
+        corrupt.initCause(cause);
+        return corrupt;
     }
 
     /**

@@ -12,6 +12,11 @@ import java.nio.file.StandardOpenOption;
  * is rejected without reading it whole. Read only: it opens the target for reading and nothing else, never creates,
  * writes or deletes a file (stale temps are cleared by the store's recovery, with {@link StaleTemps}), so it also
  * serves read-only inspection. Stateless and thread-safe.
+ *
+ * <p>Every read allocates its own direct buffer for the file and hands it over: an engine may keep the verified
+ * payload as its loaded index (USearch reads its graph in place), so this reader must never pool, reuse or clear a
+ * buffer it has returned. The buffer counts against {@code -XX:MaxDirectMemorySize} (by default the heap's maximum)
+ * for as long as an engine keeps it.
  */
 public final class IndexFileReader {
 

@@ -209,6 +209,26 @@ public abstract class EngineContractTest {
         }
     }
 
+    /** A large batch is inserted by several threads where the engine can (hnswlib-core, the USearch glue). */
+    @Test
+    void aLargeBatchHoldsEveryVectorExactlyOnceAndFindsEach() {
+        int count = 3_000;
+        float[][] vectors = ClusteredVectors.generate(7, count, 24);
+        try (VectorSearchEngine engine = create(24, SimilarityMetric.COSINE)) {
+            engine.add(keys(1_000, count), vectors);
+            assertEquals(count, engine.size());
+            java.util.Map<Long, float[]> held = engine.getVectors(keys(1_000, count));
+            assertEquals(count, held.size());
+            for (int i = 0; i < count; i++) {
+                assertArrayEquals(vectors[i], held.get(1_000L + i), "vector of key " + (1_000 + i));
+            }
+            for (int i = 0; i < count; i += 97) {
+                assertEquals(1_000L + i, engine.search(new float[][] {vectors[i]}, 1, null).get(0).get(0).key(),
+                        "query " + i);
+            }
+        }
+    }
+
     @Test
     void recallAtTenIsAtLeast95PercentOnTenThousandClusteredVectors() {
         int count = 10_000;

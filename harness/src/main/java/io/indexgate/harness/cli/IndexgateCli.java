@@ -71,6 +71,17 @@ public final class IndexgateCli {
     static final int HARNESS_FAILURE = ExitCode.HARNESS_FAILURE.code();
     static final int UNLOADABLE = ExitCode.UNLOADABLE.code();
 
+    /**
+     * The most runs a campaign starts at once without {@code --parallel}: a child waits on fsync part of the time, so
+     * one per processor keeps the processors busy; beyond a few, children mostly queue on the same disk.
+     */
+    static final int MAX_DEFAULT_PARALLEL = 4;
+
+    /** Runs at once without {@code --parallel}: one per processor, at most {@link #MAX_DEFAULT_PARALLEL}. */
+    static int defaultParallel() {
+        return Math.max(1, Math.min(MAX_DEFAULT_PARALLEL, Runtime.getRuntime().availableProcessors()));
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -129,8 +140,9 @@ public final class IndexgateCli {
         boolean keepWorkDir;
         @Option(names = "--report-dir", defaultValue = "indexgate-report", description = "where reports go")
         Path reportDir;
-        @Option(names = "--parallel", defaultValue = "1", description = "runs at once (each is one child JVM)")
-        int parallel;
+        @Option(names = "--parallel", paramLabel = "P", description = "runs at once (each is one child JVM); "
+                + "default: the processors of this machine, at most " + MAX_DEFAULT_PARALLEL)
+        Integer parallel;
         @Option(names = "--shard", defaultValue = "1/1", description = "i/n: run the i-th of n shards")
         String shard;
         @Option(names = "--power-loss", arity = "0..1", fallbackValue = "pessimistic", paramLabel = "MODEL",
@@ -258,7 +270,8 @@ public final class IndexgateCli {
                 throw wrong("--engine", e.getMessage());
             }
             for (Object[] range : new Object[][] {{"--kills", kills}, {"--cycles", cycles}, {"--ops", operations},
-                    {"--parallel", parallel}, {"--crash-states", crashStates}}) {
+                    {"--parallel", parallel == null ? defaultParallel() : parallel},
+                    {"--crash-states", crashStates}}) {
                 if ((int) range[1] < 1) {
                     throw wrong((String) range[0], "must be at least 1, got " + range[1]);
                 }
@@ -365,7 +378,7 @@ public final class IndexgateCli {
                             operations, absoluteWithRules), powerLoss, ChildLauncher.forThisJvm(), work);
             CampaignSpec spec = CampaignSpec.builder(targets, work.toAbsolutePath(), reportDir.toAbsolutePath())
                     .mode(persistenceMode).seed(campaignSeed).cycles(cycles).kills(kills).operations(operations)
-                    .withRules(absoluteWithRules).parallel(parallel)
+                    .withRules(absoluteWithRules).parallel(parallel == null ? defaultParallel() : parallel)
                     .shard(shardParts[0], shardParts[1]).powerLoss(powerLoss).powerLossScope(scope)
                     .build();
             PrintStream out = System.out;

@@ -279,10 +279,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         } catch (CorruptIndexException e) {
             throw e;
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            CorruptIndexException corrupt = new CorruptIndexException(source,
-                    "the hnswlib payload cannot be decoded: " + e);
-            corrupt.initCause(e);
-            throw corrupt;
+            throw CorruptIndexException.because(source, "the hnswlib payload cannot be decoded: " + e, e);
         }
         if (!(decoded instanceof HnswIndex<?, ?, ?, ?> loaded)) {
             throw new CorruptIndexException(source, "the payload is not an hnswlib index");

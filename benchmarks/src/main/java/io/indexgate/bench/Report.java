@@ -326,7 +326,7 @@ public final class Report {
         }
         Double cycles = gateCyclesPerMinute();
         targets.add(target("gate: crash-restart-check cycles per minute on 2 cores, default campaign "
-                        + "(`indexgate run --parallel 2`)", "about 60–65", cycles == null ? DASH : f("%.0f", cycles),
+                        + "(`indexgate run`, one run per processor)", "about 60–65", cycles == null ? DASH : f("%.0f", cycles),
                 "≥ 120", cycles == null ? null : cycles >= 120));
         return targets;
     }
@@ -339,7 +339,7 @@ public final class Report {
         try {
             com.fasterxml.jackson.databind.JsonNode verdict = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(gateVerdict.toFile());
-            if (!"VALID".equals(verdict.path("verdict").asText())) {
+            if (!"valid".equalsIgnoreCase(verdict.path("verdict").asText())) {
                 return null;
             }
             com.fasterxml.jackson.databind.JsonNode cycles = verdict.get("cyclesPerMinute");

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Starts child JVMs running {@link WorkloadMain} on this JVM's class path, with the Byteman agent and rule files when
  * a scenario needs them. The children are tuned for start-up time (C1 only, serial GC, an AppCDS archive of their
- * classes made on first use).
+ * classes made on first use; {@link ChildClassPath} packs the class path's directories into jars so that a Maven
+ * test's class path can be archived too).
  */
 public final class ChildLauncher {
 
@@ -25,6 +26,8 @@ public final class ChildLauncher {
 
     private final String javaExecutable;
     private final String classPath;
+    /** {@link #classPath} if the class-data archive can be made of it, else empty. */
+    private final String archivable;
     private final Path bytemanJar;
     private Path classDataArchive;
     private boolean archiveTried;
@@ -33,7 +36,9 @@ public final class ChildLauncher {
 
     public ChildLauncher(String javaExecutable, String classPath, Path bytemanJar) {
         this.javaExecutable = javaExecutable;
-        this.classPath = classPath;
+        ChildClassPath ordered = ChildClassPath.of(classPath);
+        this.classPath = ordered.classPath();
+        this.archivable = ordered.archivable();
         this.bytemanJar = bytemanJar;
     }
 
@@ -180,7 +185,7 @@ public final class ChildLauncher {
     private synchronized Path classDataArchive() {
         if (!archiveTried) {
             archiveTried = true;
-            classDataArchive = ClassDataArchive.prepare(javaExecutable, classPath);
+            classDataArchive = ClassDataArchive.prepare(javaExecutable, archivable);
         }
         return classDataArchive;
     }

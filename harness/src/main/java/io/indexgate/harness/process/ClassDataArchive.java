@@ -29,8 +29,19 @@ final class ClassDataArchive {
     private ClassDataArchive() {
     }
 
-    /** The archive for this java and class path, made now if missing; null if it cannot be made. */
+    /**
+     * The archive for this java and class path (of jars only, see {@link ChildClassPath#archivable()}), made now if
+     * missing; null if it cannot be made, or if no jar of the class path holds the child's main class, which is said
+     * once per JVM.
+     */
     static Path prepare(String javaExecutable, String classPath) {
+        if (!holdsTheChild(classPath)) {
+            if (!SAID_NO_JAR.getAndSet(true)) {
+                System.err.println("indexgate: no class-data archive for child JVMs: no jar of the class path holds "
+                        + WorkloadMain.class.getName() + "; children start without it");
+            }
+            return null;
+        }
         try {
             Path archive = location(javaExecutable, classPath);
             if (Files.exists(archive)) {
@@ -71,6 +82,26 @@ final class ClassDataArchive {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID_NO_JAR =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static boolean holdsTheChild(String classPath) {
+        String name = WorkloadMain.class.getName().replace('.', '/') + ".class";
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty() || !Files.isRegularFile(Path.of(entry))) {
+                continue;
+            }
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry, false)) {
+                if (jar.getEntry(name) != null) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** How many archives (one per build of the class path) are kept; the least recently used go first. */
     static final int KEPT = 4;
 
@@ -79,12 +110,17 @@ final class ClassDataArchive {
      * makes a new archive, and every class path that cannot be archived (Maven's, with directories) a new log.
      */
     static void prune(Path directory, String suffix) throws IOException {
+        prune(directory, suffix, KEPT);
+    }
+
+    /** Deletes all but the {@code kept} most recently modified files ending in {@code suffix}. */
+    static void prune(Path directory, String suffix, int kept) throws IOException {
         List<Path> archives;
         try (Stream<Path> entries = Files.list(directory)) {
             archives = entries.filter(path -> path.getFileName().toString().endsWith(suffix))
                     .sorted(Comparator.comparing(ClassDataArchive::lastModified).reversed()).toList();
         }
-        for (Path stale : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
+        for (Path stale : archives.subList(Math.min(kept, archives.size()), archives.size())) {
             Files.deleteIfExists(stale);
         }
     }

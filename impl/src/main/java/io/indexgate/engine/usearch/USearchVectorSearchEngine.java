@@ -207,9 +207,34 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
         }
         ensureWritable();
         reserveFor(added.length);
-        addNative(index, added, vectors);
+        try {
+            addNative(index, added, vectors);
+        } catch (RuntimeException | Error e) {
+            tombstoneWhatTheNativeIndexTook(added);
+            throw e;
+        }
         for (long key : added) {
             keys.add(key);
+        }
+    }
+
+    /**
+     * After a failed native add: the glue stops at its first error, and the vectors inserted before it stay in the
+     * native index under keys this engine does not hold. Marked removed, they are never found, and a later add of one
+     * of them compacts them away first, so a failed add leaves the engine as it was (before, such a key could never be
+     * added again: the native index refused it as a duplicate, and a store replaying its log stayed behind it).
+     */
+    private void tombstoneWhatTheNativeIndexTook(long[] added) {
+        float[] probe = new float[options().dimensions()];
+        boolean any = false;
+        for (long key : added) {
+            if (!keys.contains(key) && USearchNative.get(index.handle, key, probe)) {
+                removed.add(key);
+                any = true;
+            }
+        }
+        if (any) {
+            removedSorted = removed.toSortedArray();
         }
     }
 

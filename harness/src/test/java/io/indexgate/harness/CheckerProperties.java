@@ -98,6 +98,8 @@ class CheckerProperties {
         assertRule(3, Checker.check(List.of(start, new Event.Probe(0, Event.ProbeFinding.UNREACHABLE, "[u1]", null))));
         assertRule(4, Checker.check(List.of(start, new Event.Probe(0, Event.ProbeFinding.DIFFERS,
                 "[1 records missing from the engine: [u1]]", null))));
+        assertRule(5, Checker.check(List.of(start, new Event.Probe(0, Event.ProbeFinding.TEMPS_LEFT,
+                "it left [docs.index.0123456789abcdef.tmp] behind: java.io.IOException: ENOSPC", null))));
     }
 
     @Test

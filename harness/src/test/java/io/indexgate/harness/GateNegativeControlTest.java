@@ -149,6 +149,18 @@ class GateNegativeControlTest {
     }
 
     @Test
+    void aFailedSaveThatLeavesItsTempBehindIsCaught() throws Exception {
+        assertEquals(0, campaign("temp-removed", "--scenario", "enospc-on-chunk", "--scenario", "temp-delete-fails",
+                "--seed", "5", "--cycles", "1"), "the reference removes a failed save's temp, and says when it cannot");
+        assertEquals(1, campaign("temp-kept", "--scenario", "enospc-on-chunk", "--with-rule",
+                rule("adversary/failed-save-keeps-temp.btm").toString(), "--seed", "5", "--cycles", "1"),
+                "a save path that keeps its temp after a failure");
+        String verdict = Files.readString(directory.resolve("report-temp-kept/latest/verdict.json"));
+        assertTrue(verdict.contains("after a failed save") && verdict.contains(".tmp"), verdict);
+        assertEquals(0, ChildProcesses.live(), "every child is reaped");
+    }
+
+    @Test
     void aScenariosRulesStrikeInTheRealRecoveryNotInTheExplorersScratchCopies() throws Exception {
         // crash-during-stale-temp-clearing halts a recovery while it clears a stale temp; under the reordering model
         // the crash states of the cut (some with the temp) are recovered in scratch copies first, by a child without

@@ -13,8 +13,8 @@ public enum Rule {
     WRITES_SURVIVE(3, "acknowledged writes survive"),
     /** The engine's contents equal the records in SQLite. */
     ENGINE_EQUALS_SQLITE(4, "engine equals SQLite"),
-    /** No stale temp survives a recovery. */
-    NO_STALE_TEMP(5, "no stale temp after recovery"),
+    /** No stale temp survives a recovery, and a failed save leaves no temp behind (unless removing it failed too). */
+    NO_STALE_TEMP(5, "no stale temp after recovery or a failed save"),
     /** A second process is refused a data directory its owner holds. */
     ONE_OWNER(6, "one owner per data directory"),
     /** An index file damaged at rest is refused, never loaded. */

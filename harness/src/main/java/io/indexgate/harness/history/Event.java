@@ -219,7 +219,9 @@ public sealed interface Event {
         /** Records a query with their own vector does not find. */
         UNREACHABLE,
         /** Engine contents that differ from SQLite's records. */
-        DIFFERS;
+        DIFFERS,
+        /** Temps a failed save left behind though it removed them (rule 5). */
+        TEMPS_LEFT;
 
         @JsonValue
         public String wire() {
@@ -232,7 +234,10 @@ public sealed interface Event {
         }
     }
 
-    /** The child found its live engine inconsistent with SQLite when it probed after a write or save. */
+    /**
+     * The child found its live engine inconsistent with SQLite when it probed after a write or save, or found temps
+     * that a failed save left behind ({@link ProbeFinding#TEMPS_LEFT}).
+     */
     @JsonTypeName("probe")
     record Probe(int cycle, ProbeFinding finding, String detail, Long timeMillis) implements Event {
     }

@@ -111,7 +111,8 @@ record ChildClassPath(String classPath, String archivable) {
         return jar;
     }
 
-    private static String digest(String identity) {
+    /** The first 12 bytes of the SHA-256 of {@code identity}, in hex: the name of a cached jar or archive. */
+    static String digest(String identity) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(identity.getBytes(StandardCharsets.UTF_8)), 0, 12);

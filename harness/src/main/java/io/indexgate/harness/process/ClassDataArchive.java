@@ -2,7 +2,6 @@ package io.indexgate.harness.process;
 
 import io.indexgate.harness.workload.WorkloadMain;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,9 +9,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -142,13 +138,7 @@ final class ClassDataArchive {
                 identity.append('\n').append(Files.getLastModifiedTime(path)).append(Files.size(path));
             }
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.toString()
-                    .getBytes(StandardCharsets.UTF_8));
-            return Path.of(System.getProperty("java.io.tmpdir"), "indexgate-cds",
-                    HexFormat.of().formatHex(digest, 0, 12) + ".jsa");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "indexgate-cds",
+                ChildClassPath.digest(identity.toString()) + ".jsa");
     }
 }

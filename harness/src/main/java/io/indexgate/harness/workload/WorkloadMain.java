@@ -222,8 +222,9 @@ public final class WorkloadMain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the simulated index directory", e);
         }
-        Recovery recovery = recover(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
-                indexDirectory));
+        SystemUnderTest.OpenSpec openSpec = new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS,
+                engine, indexDirectory);
+        Recovery recovery = recover(openSpec);
         sink.accept(new Event.Recovered(cycle, recovery.report(), null));
         if (recovery.store() == null) {
             return ChildExit.STORE_NOT_OPENED.status();
@@ -234,7 +235,7 @@ public final class WorkloadMain {
         WorkloadGenerator generator = new WorkloadGenerator(seed, cycle);
         long firstOp = (long) cycle * 1_000_000;
         for (int i = 0; i < operations; i++) {
-            execute(store, generator.next(), cycle, firstOp + i, sink);
+            execute(store, openSpec, generator.next(), cycle, firstOp + i, sink);
         }
         long closeOp = firstOp + operations;
         sink.accept(new Event.Invoke(cycle, closeOp, Event.Function.SAVE, null, liveFingerprint(store), null));
@@ -368,8 +369,9 @@ public final class WorkloadMain {
 
     /** Recovers a scratch copy, reports what it found, and releases it without saving. */
     private static RecoveryReport recoverAndAbandon(Path dataDirectory, Path indexDirectory, String engine) {
-        Recovery recovery = recover(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
-                indexDirectory));
+        SystemUnderTest.OpenSpec openSpec = new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS,
+                engine, indexDirectory);
+        Recovery recovery = recover(openSpec);
         if (recovery.store() != null) {
             recovery.store().abandon();
         }
@@ -402,12 +404,14 @@ public final class WorkloadMain {
      */
     static int intrude(Path dataDirectory, String engine, long seed, int cycle, Consumer<Event> sink) {
         SystemUnderTest store = newStore();
+        SystemUnderTest.OpenSpec openSpec;
         try {
             // A second opener never journals: the owner's journal is the one that counts.
             PowerLossModel model = inProcessModel(model(), scope()).simulated() ? PowerLossModel.PESSIMISTIC
                     : PowerLossModel.NONE;
-            store.open(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
-                    indexDirectory(dataDirectory, model)));
+            openSpec = new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
+                    indexDirectory(dataDirectory, model));
+            store.open(openSpec);
         } catch (Exception e) {
             store.abandon();
             if (store.isOwnerRefusal(e)) {
@@ -425,8 +429,9 @@ public final class WorkloadMain {
             vector[i] = random.nextFloat() + 0.5f;
         }
         java.util.UUID uuid = new java.util.UUID(0x1e7a_de70L, random.nextLong());
-        execute(store, new Operation(Event.Function.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp, sink);
-        execute(store, new Operation(Event.Function.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
+        execute(store, openSpec, new Operation(Event.Function.UPSERT, List.of(uuid), List.of(vector)), cycle, firstOp,
+                sink);
+        execute(store, openSpec, new Operation(Event.Function.SAVE, List.of(), List.of()), cycle, firstOp + 1, sink);
         try {
             store.close();
         } catch (Exception e) {
@@ -438,10 +443,11 @@ public final class WorkloadMain {
     /** Operation numbers of an intruder start here within its cycle, clear of the owner's. */
     private static final long INTRUDER_OPERATIONS = 500_000;
 
-    private static void execute(SystemUnderTest store, Operation operation, int cycle, long op,
-                                Consumer<Event> sink) {
+    private static void execute(SystemUnderTest store, SystemUnderTest.OpenSpec spec, Operation operation, int cycle,
+                                long op, Consumer<Event> sink) {
         List<Event.Write> writes = new ArrayList<>();
         String fingerprint = null;
+        List<String> tempsBeforeSave = operation.function() == Event.Function.SAVE ? store.staleTemps(spec) : List.of();
         switch (operation.function()) {
             case UPSERT -> {
                 for (int i = 0; i < operation.uuids().size(); i++) {
@@ -469,7 +475,44 @@ public final class WorkloadMain {
             }
         } catch (Exception e) {
             sink.accept(new Event.Fail(cycle, op, e.toString(), null));
+            if (operation.function() == Event.Function.SAVE) {
+                tempsAfterAFailedSave(store, spec, tempsBeforeSave, e, cycle, sink);
+            }
         }
+    }
+
+    /**
+     * Rule 5 in the running store: a failed save removes its temp, unless removing it failed too, which the reference
+     * says in the failure ({@value #COULD_NOT_DELETE}; the next load clears it). Temps present before the save are
+     * not its own. Before this check, a save path that left its temp behind on every failure passed every campaign,
+     * though on a full disk each failed save then kept the space the next one needed.
+     */
+    private static void tempsAfterAFailedSave(SystemUnderTest store, SystemUnderTest.OpenSpec spec,
+                                              List<String> before, Exception failure, int cycle,
+                                              Consumer<Event> sink) {
+        List<String> left = new ArrayList<>(store.staleTemps(spec));
+        left.removeAll(before);
+        if (!left.isEmpty() && !saysItCouldNotDelete(failure)) {
+            sink.accept(new Event.Probe(cycle, Event.ProbeFinding.TEMPS_LEFT, "it left " + left + " behind: "
+                    + failure, null));
+        }
+    }
+
+    /** What the reference's failure says when it could not delete its temp either. */
+    static final String COULD_NOT_DELETE = "could not delete temp";
+
+    private static boolean saysItCouldNotDelete(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).contains(COULD_NOT_DELETE)) {
+                return true;
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (saysItCouldNotDelete(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -109,7 +109,7 @@ class FaultPointsTest {
         Path directory = Path.of(getClass().getResource("/rules").toURI());
         List<String> problems = new ArrayList<>();
         List<Path> files;
-        try (Stream<Path> listing = Files.list(directory)) {
+        try (Stream<Path> listing = Files.walk(directory)) {
             files = listing.filter(file -> file.toString().endsWith(".btm")).toList();
         }
         assertFalse(files.isEmpty());

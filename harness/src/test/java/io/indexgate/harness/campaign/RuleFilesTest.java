@@ -28,7 +28,7 @@ class RuleFilesTest {
     @Test
     void everyNegativeControlRuleChecksClean() throws Exception {
         Path rules = Path.of(getClass().getResource("/rules").toURI());
-        try (var files = Files.list(rules)) {
+        try (var files = Files.walk(rules)) {
             for (Path file : files.filter(path -> path.toString().endsWith(".btm")).toList()) {
                 assertEquals(List.of(), RuleFiles.problems(file));
             }

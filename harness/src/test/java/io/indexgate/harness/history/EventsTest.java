@@ -34,6 +34,7 @@ class EventsTest {
                 new Event.Exit(1, 137, null), new Event.Intrusion(1, true, "in use by PID 1", null),
                 new Event.Rot(1, Event.RotTarget.INDEX, "x.index: bit 3 flipped", null),
                 new Event.Probe(1, Event.ProbeFinding.DIFFERS, "[1 missing]", null),
+                new Event.Probe(1, Event.ProbeFinding.TEMPS_LEFT, "it left [x.tmp] behind", null),
                 new Event.Settled(1, "1/1", null), new Event.Trace(0, "io.x.Y.m", "java.nio.file.Files.move", null));
     }
 

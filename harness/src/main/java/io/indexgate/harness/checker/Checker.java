@@ -93,14 +93,15 @@ public final class Checker {
             faultedCycle = fault.cycle();
         } else if (event instanceof Event.Intrusion intrusion) {
             intrusion(intrusion);
-        } else if (event instanceof Event.Probe probe && probe.finding() == Event.ProbeFinding.TEMPS_LEFT) {
-            violations.add(new Violation(Rule.NO_STALE_TEMP, probe.cycle(), null,
-                    "the running store, after a failed save: " + probe.detail()));
         } else if (event instanceof Event.Probe probe) {
-            violations.add(new Violation(probe.finding() == Event.ProbeFinding.UNREACHABLE
-                    ? Rule.WRITES_SURVIVE : Rule.ENGINE_EQUALS_SQLITE, probe.cycle(), null,
-                    "the running store's engine, probed after an operation: " + probe.finding().wire() + ": "
-                            + probe.detail()));
+            violations.add(switch (probe.finding()) {
+                case TEMPS_LEFT -> new Violation(Rule.NO_STALE_TEMP, probe.cycle(), null,
+                        "the running store, after a failed save: " + probe.detail());
+                case UNREACHABLE, DIFFERS -> new Violation(probe.finding() == Event.ProbeFinding.UNREACHABLE
+                        ? Rule.WRITES_SURVIVE : Rule.ENGINE_EQUALS_SQLITE, probe.cycle(), null,
+                        "the running store's engine, probed after an operation: " + probe.finding().wire() + ": "
+                                + probe.detail());
+            });
         } else if (event instanceof Event.Rot rot) {
             indexRotted |= rot.target() == Event.RotTarget.INDEX;
         } else if (!(event instanceof Event.Start || event instanceof Event.Kill || event instanceof Event.Exit

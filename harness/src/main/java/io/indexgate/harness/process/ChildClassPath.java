@@ -11,8 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -35,9 +33,6 @@ record ChildClassPath(String classPath, String archivable) {
 
     /** How many packed jars are kept: more than archives, since a running campaign may still start children on one. */
     static final int KEPT = 16;
-
-    /** One packing per directory and content per JVM: launchers are made often, directories change rarely. */
-    private static final Map<String, Path> PACKED = new ConcurrentHashMap<>();
 
     static ChildClassPath of(String classPath) {
         List<String> entries = new ArrayList<>();
@@ -85,10 +80,6 @@ record ChildClassPath(String classPath, String archivable) {
         }
         Path jar = Path.of(System.getProperty("java.io.tmpdir"), "indexgate-cds",
                 "classes-" + digest(identity.toString()) + ".jar");
-        Path known = PACKED.get(jar.toString());
-        if (known != null && Files.isRegularFile(known)) {
-            return known;
-        }
         if (!Files.isRegularFile(jar)) {
             Files.createDirectories(jar.getParent());
             Path temp = jar.resolveSibling(jar.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -107,7 +98,6 @@ record ChildClassPath(String classPath, String archivable) {
             }
             ClassDataArchive.prune(jar.getParent(), ".jar", KEPT);
         }
-        PACKED.put(jar.toString(), jar);
         return jar;
     }
 

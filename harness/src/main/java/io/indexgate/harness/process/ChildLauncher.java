@@ -36,9 +36,9 @@ public final class ChildLauncher {
 
     public ChildLauncher(String javaExecutable, String classPath, Path bytemanJar) {
         this.javaExecutable = javaExecutable;
-        ChildClassPath ordered = ChildClassPath.of(classPath);
-        this.classPath = ordered.classPath();
-        this.archivable = ordered.archivable();
+        ChildClassPath packed = ChildClassPath.of(classPath);
+        this.classPath = packed.classPath();
+        this.archivable = packed.archivable();
         this.bytemanJar = bytemanJar;
     }
 

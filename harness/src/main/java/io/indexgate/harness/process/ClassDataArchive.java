@@ -27,15 +27,11 @@ final class ClassDataArchive {
 
     /**
      * The archive for this java and class path (of jars only, see {@link ChildClassPath#archivable()}), made now if
-     * missing; null if it cannot be made, or if no jar of the class path holds the child's main class, which is said
-     * once per JVM.
+     * missing; null if it cannot be made, or if the class path is empty (it could not be packed into jars, which
+     * {@link ChildClassPath} says).
      */
     static Path prepare(String javaExecutable, String classPath) {
-        if (!holdsTheChild(classPath)) {
-            if (!SAID_NO_JAR.getAndSet(true)) {
-                System.err.println("indexgate: no class-data archive for child JVMs: no jar of the class path holds "
-                        + WorkloadMain.class.getName() + "; children start without it");
-            }
+        if (classPath.isEmpty()) {
             return null;
         }
         try {
@@ -56,8 +52,8 @@ final class ClassDataArchive {
             process.destroyForcibly();
             TempFiles.deleteTree(training);
             if (!made) {
-                // A class path with directories (Maven's test class path) cannot be archived; say so once per
-                // archive in a log beside it, and leave no training directory behind.
+                // The training child failed (or the JVM refused to dump its classes): say so once per archive in
+                // a log beside it, and leave no training directory behind.
                 Files.deleteIfExists(temp);
                 System.err.println("indexgate: no class-data archive for child JVMs (see " + log
                         + "); children start without it");
@@ -78,32 +74,12 @@ final class ClassDataArchive {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean SAID_NO_JAR =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
-    private static boolean holdsTheChild(String classPath) {
-        String name = WorkloadMain.class.getName().replace('.', '/') + ".class";
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
-            if (entry.isEmpty() || !Files.isRegularFile(Path.of(entry))) {
-                continue;
-            }
-            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry, false)) {
-                if (jar.getEntry(name) != null) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
     /** How many archives (one per build of the class path) are kept; the least recently used go first. */
     static final int KEPT = 4;
 
     /**
      * Deletes all but the {@value #KEPT} most recently used files ending in {@code suffix}: every build of the jars
-     * makes a new archive, and every class path that cannot be archived (Maven's, with directories) a new log.
+     * makes a new archive, and every class path whose training child fails a new log.
      */
     static void prune(Path directory, String suffix) throws IOException {
         prune(directory, suffix, KEPT);

@@ -369,9 +369,8 @@ public final class WorkloadMain {
 
     /** Recovers a scratch copy, reports what it found, and releases it without saving. */
     private static RecoveryReport recoverAndAbandon(Path dataDirectory, Path indexDirectory, String engine) {
-        SystemUnderTest.OpenSpec openSpec = new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS,
-                engine, indexDirectory);
-        Recovery recovery = recover(openSpec);
+        Recovery recovery = recover(new SystemUnderTest.OpenSpec(dataDirectory, WorkloadGenerator.DIMENSIONS, engine,
+                indexDirectory));
         if (recovery.store() != null) {
             recovery.store().abandon();
         }

@@ -1,17 +1,25 @@
-package io.indexgate.engine;
+package io.indexgate.store;
 
+import static io.indexgate.store.StoreFixtures.CONFIG;
+import static io.indexgate.store.StoreFixtures.uuid;
+import static io.indexgate.store.StoreFixtures.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.indexgate.engine.EngineOptions;
+import io.indexgate.engine.SearchMatch;
+import io.indexgate.engine.SimilarityMetric;
+import io.indexgate.engine.USearchAvailability;
+import io.indexgate.engine.VectorSearchEngine;
 import io.indexgate.engine.usearch.USearchVectorSearchEngine;
-import io.indexgate.store.FaultSwitch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.jboss.byteman.contrib.bmunit.BMRule;
 import org.jboss.byteman.contrib.bmunit.BMUnitConfig;
@@ -23,12 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A native add that fails after the native index took the batch's vectors (the glue stops at its first error and
- * keeps what it inserted before it): the engine must be left as it was, and the same keys must be addable again
- * (before the fix they never were: the native index refused them as duplicates, so a store replaying its log after
- * the failure stayed behind it until reopened).
+ * keeps what it inserted before it), armed once per test. The engine must be left as it was, and the same keys must
+ * be addable again; a store whose engine failed to apply a committed upsert replays it from the log before the next
+ * save, and that save succeeds. Before the fix the native index refused those keys as duplicates, so the replay
+ * failed and so did every later save until the store was reopened.
  */
 @WithByteman
 @BMUnitConfig(verbose = false) // works around BMUnit 5's teardown of classes without one (byteman PR #107)
+@BMRule(name = "the native add fails after inserting the batch",
+        targetClass = "io.indexgate.engine.usearch.USearchVectorSearchEngine", targetMethod = "addNative",
+        targetLocation = "AT EXIT", condition = "io.indexgate.store.FaultSwitch.strike()",
+        action = "throw new IllegalStateException(\"usearch_add: out of memory (injected)\")")
 class USearchAddFaultTest {
 
     private static final int DIMENSIONS = 8;
@@ -62,11 +75,11 @@ class USearchAddFaultTest {
         return matches.isEmpty() ? -1 : matches.get(0).key();
     }
 
+    private static java.util.UUID nearest(VectorCollection docs, int n) {
+        return docs.query(VectorQuery.nearest(vector(n), 1)).get(0).get(0).uuid();
+    }
+
     @Test
-    @BMRule(name = "the native add fails after inserting the batch",
-            targetClass = "io.indexgate.engine.usearch.USearchVectorSearchEngine", targetMethod = "addNative",
-            targetLocation = "AT EXIT", condition = "io.indexgate.store.FaultSwitch.strike()",
-            action = "throw new IllegalStateException(\"usearch_add: out of memory (injected)\")")
     void aFailedNativeAddLeavesTheEngineAsItWasAndTheKeysCanBeAddedAgain() throws IOException {
         long[] first = LongStream.rangeClosed(1, 20).toArray();
         long[] failed = LongStream.rangeClosed(21, 40).toArray();
@@ -99,6 +112,28 @@ class USearchAddFaultTest {
                 loaded.load(file);
                 assertArrayEquals(LongStream.rangeClosed(1, 40).toArray(), loaded.keys());
                 assertEquals(27L, nearest(loaded, failedVectors[6]));
+            }
+        }
+    }
+
+    @Test
+    void aStoreWhoseEngineFailedAnAddCatchesUpAndSaves() throws IOException {
+        Path data = dir.resolve("data");
+        try (SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null))) {
+            VectorCollection docs = store.createCollection("ns", "docs", new CollectionConfig(CONFIG.dimensions(),
+                    CONFIG.metric(), "usearch", CONFIG.indexedProperties()));
+            docs.upsert(IntStream.range(0, 10).mapToObj(StoreFixtures::record).toList());
+            docs.saveIndex();
+            FaultSwitch.arm(1);
+            docs.upsert(IntStream.range(10, 15).mapToObj(StoreFixtures::record).toList());
+
+            docs.saveIndex();
+            assertEquals(uuid(12), nearest(docs, 12));
+        }
+        try (SQLiteVectorStore store = SQLiteVectorStore.open(data, new StoreOptions(1000, null))) {
+            VectorCollection docs = store.openCollection("ns", "docs");
+            for (int n = 0; n < 15; n++) {
+                assertEquals(uuid(n), nearest(docs, n), "record " + n + " after the reopen");
             }
         }
     }

@@ -50,7 +50,7 @@ public abstract class EngineContractTest {
         float[][] vectors = ClusteredVectors.generate(1, 300, 16);
         try (VectorSearchEngine engine = create(16, metric)) {
             engine.add(keys(0, 300), vectors);
-            for (int i = 0; i < 300; i += 17) {
+            for (int i = 0; i < 300; i++) {
                 List<SearchMatch> matches = engine.search(new float[][] {vectors[i]}, 5, null).get(0);
                 assertEquals(5, matches.size());
                 assertEquals(i, matches.get(0).key(), "query " + i + " under " + metric);
@@ -61,6 +61,28 @@ public abstract class EngineContractTest {
                             "results best first under " + metric + ": " + matches);
                 }
             }
+        }
+    }
+
+    /**
+     * A batch large enough for the engines' bulk insertion (hnswlib's parallel add starts at 2048): every vector of it
+     * is found by its own query. USearch's concurrent insertion failed this in nearly every build (unreachable nodes,
+     * unum-cloud/USearch issue #735), which is why the USearch glue inserts a batch on one thread.
+     */
+    @ParameterizedTest
+    @EnumSource(SimilarityMetric.class)
+    void everyVectorOfALargeBatchIsItsOwnBestMatch(SimilarityMetric metric) {
+        int count = 3000;
+        float[][] vectors = ClusteredVectors.generate(3, count, 16);
+        try (VectorSearchEngine engine = create(16, metric)) {
+            engine.add(keys(0, count), vectors);
+            List<Integer> unreached = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                if (engine.search(new float[][] {vectors[i]}, 1, null).get(0).get(0).key() != i) {
+                    unreached.add(i);
+                }
+            }
+            assertEquals(List.of(), unreached, "vectors not found by their own query under " + metric);
         }
     }
 

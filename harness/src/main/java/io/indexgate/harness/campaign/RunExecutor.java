@@ -106,7 +106,10 @@ public final class RunExecutor {
             return word.matches("[A-Za-z0-9_./=:@#%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
         }
 
-        /** How long after a kill scenario's child starts the kill may come: [0, this) milliseconds. */
+        /**
+         * How long after a kill scenario's child starts the kill may come at most: [0, this) milliseconds, narrowed
+         * during a run to the shortest life of a child that ended before its kill.
+         */
         static final int KILL_WINDOW_MS = 1500;
 
         /**
@@ -157,10 +160,16 @@ public final class RunExecutor {
             }
             rules.addAll(spec.extraRules());
             SplittableRandom random = new SplittableRandom(spec.seed());
+            // A kill comes at a seeded fraction of the window. The window starts at the spec's and shrinks to the
+            // life of any child of this run that ended before its kill, so kills keep landing in a child's life
+            // (start, recovery, workload) however fast the child is; without it a child that finished its
+            // operations inside the window escaped its kill (about one cycle in four on USearch in CI).
+            long killWindow = Math.max(1, spec.killWindowMs());
             for (int cycle = 0; cycle <= spec.cycles(); cycle++) {
                 boolean last = cycle == spec.cycles();
                 int strikeAt = (spec.powerLoss().simulated() ? 2 : 1) + random.nextInt(spec.powerLoss().simulated() ? 3 : 4);
-                long killAt = spec.scenario().isKill() && !last ? random.nextInt(Math.max(1, spec.killWindowMs())) : -1;
+                long killAt = spec.scenario().isKill() && !last
+                        ? (long) (random.nextDouble() * killWindow) : -1;
                 boolean intrude = spec.scenario().isIntrusion() && !last;
                 Path journal = spec.preloaded() ? spec.runDirectory().resolve("calls-" + cycle + ".bin") : null;
                 ChildLauncher.ChildSpec child = ChildLauncher.ChildSpec.builder(data, spec.engine(), spec.mode())
@@ -179,7 +188,13 @@ public final class RunExecutor {
                     }
                     base = SyscallModel.capture(data);
                 }
+                long childStarted = System.nanoTime();
                 String problem = runChild(child, killAt, history, started, spec.runDirectory());
+                long childLife = (System.nanoTime() - childStarted) / 1_000_000;
+                int thisCycle = cycle;
+                if (killAt >= 0 && history.stream().noneMatch(e -> e instanceof Event.Kill && e.cycle() == thisCycle)) {
+                    killWindow = Math.max(1, Math.min(killWindow, childLife));
+                }
                 if (problem == null && journal != null) {
                     problem = afterPreloadedChild(spec, child, journal, base, durable);
                 }

@@ -12,7 +12,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
+
+#include <sys/mman.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -526,6 +529,45 @@ JNIEXPORT jlong JNICALL Java_io_indexgate_engine_usearch_USearchNative_serialize
     usearch_error_t error = nullptr;
     size_t length = usearch_serialized_length(index, &error);
     return check(env, error) ? static_cast<jlong>(length) : 0;
+}
+
+// A buffer for one save, in native memory the caller frees with freeSaveBuffer once the file is written: not a
+// Java direct buffer, which is zeroed page by page when allocated and freed only when the collector finds it (a
+// 67 MB save spent more on that than on writing the file). Aligned to 2 MiB and advised for transparent huge pages,
+// so that the kernel maps it in a few dozen faults rather than tens of thousands; where huge pages are off the
+// advice is ignored and the buffer is still correct.
+JNIEXPORT jobject JNICALL Java_io_indexgate_engine_usearch_USearchNative_allocateSaveBuffer(JNIEnv* env, jclass,
+                                                                                            jlong length) {
+    if (length <= 0 || length > 0x7fffffffL) {
+        fail(env, "a save buffer must be 1 byte to 2 GiB long");
+        return nullptr;
+    }
+    constexpr size_t huge_page = size_t{2} << 20;
+    size_t size = static_cast<size_t>(length);
+    size_t alignment = size >= huge_page ? huge_page : 64;
+    size_t rounded = (size + alignment - 1) / alignment * alignment;
+    void* memory = nullptr;
+    if (posix_memalign(&memory, alignment, rounded) != 0 || memory == nullptr) {
+        jclass type = env->FindClass("java/lang/OutOfMemoryError");
+        if (type != nullptr) env->ThrowNew(type, "no native memory for a save buffer of the index");
+        return nullptr;
+    }
+#ifdef MADV_HUGEPAGE
+    if (alignment == huge_page) madvise(memory, rounded, MADV_HUGEPAGE);
+#endif
+    jobject buffer = env->NewDirectByteBuffer(memory, length);
+    if (buffer == nullptr) free(memory);
+    return buffer;
+}
+
+JNIEXPORT void JNICALL Java_io_indexgate_engine_usearch_USearchNative_freeSaveBuffer(JNIEnv* env, jclass,
+                                                                                    jobject buffer) {
+    void* memory = buffer == nullptr ? nullptr : env->GetDirectBufferAddress(buffer);
+    if (memory == nullptr) {
+        fail(env, "not a save buffer");
+        return;
+    }
+    free(memory);
 }
 
 JNIEXPORT void JNICALL Java_io_indexgate_engine_usearch_USearchNative_saveBuffer(JNIEnv* env, jclass, jlong handle,

@@ -42,8 +42,16 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
         return options;
     }
 
-    /** A payload and the number of live entries it holds. */
-    public record Payload(ByteBuffer bytes, long entryCount) {
+    /**
+     * A payload, the number of live entries it holds, and what frees its bytes once the file is written (or the
+     * write failed); nothing uses the bytes after that.
+     */
+    public record Payload(ByteBuffer bytes, long entryCount, Runnable release) {
+
+        /** A payload whose bytes the collector frees. */
+        public Payload(ByteBuffer bytes, long entryCount) {
+            this(bytes, entryCount, () -> { });
+        }
     }
 
     /** Adds the entries; called under the write lock with validated, absent, distinct keys. */
@@ -214,9 +222,13 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
             } finally {
                 lock.readLock().unlock();
             }
-            EnvelopeHeader header = new EnvelopeHeader(engineId(), options.metric().id(), options.dimensions(),
-                    payload.entryCount(), payload.bytes().remaining());
-            AtomicIndexWriter.write(target, IndexEnvelope.frame(header, payload.bytes()));
+            try {
+                EnvelopeHeader header = new EnvelopeHeader(engineId(), options.metric().id(), options.dimensions(),
+                        payload.entryCount(), payload.bytes().remaining());
+                AtomicIndexWriter.write(target, IndexEnvelope.frame(header, payload.bytes()));
+            } finally {
+                payload.release().run();
+            }
         } finally {
             saveLock.unlock();
         }

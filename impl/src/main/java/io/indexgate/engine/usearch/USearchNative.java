@@ -104,6 +104,15 @@ final class USearchNative {
     static native void saveBuffer(long handle, ByteBuffer direct, long offset, long length);
 
     /**
+     * A direct buffer of {@code length} bytes in native memory, for one save; never garbage collected: the caller
+     * frees it with {@link #freeSaveBuffer} exactly once, and uses neither it nor a view of it afterwards.
+     */
+    static native ByteBuffer allocateSaveBuffer(long length);
+
+    /** Frees a buffer of {@link #allocateSaveBuffer}. */
+    static native void freeSaveBuffer(ByteBuffer buffer);
+
+    /**
      * Opens the serialized index in {@code direct} (verified bytes only) into the new index {@code handle}: copied into
      * USearch's memory, or with {@code view} read in place, which refuses additions and needs {@code direct} alive and
      * unchanged until the handle is freed. Its metric kind, dimensions and vector width are checked against the

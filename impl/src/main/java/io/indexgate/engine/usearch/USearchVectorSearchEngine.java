@@ -373,19 +373,25 @@ public final class USearchVectorSearchEngine extends AbstractVectorSearchEngine<
             throw new IllegalStateException("the USearch index of " + blobLength + " bytes exceeds the 2 GiB an "
                     + "index file may hold");
         }
-        ByteBuffer payload = ByteBuffer.allocateDirect((int) (headerLength + blobLength))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        payload.putLong(sorted.length);
-        for (long key : sorted) {
-            payload.putLong(key);
+        ByteBuffer buffer = USearchNative.allocateSaveBuffer(headerLength + blobLength);
+        try {
+            ByteBuffer payload = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            payload.putLong(sorted.length);
+            for (long key : sorted) {
+                payload.putLong(key);
+            }
+            payload.putLong(removedSorted.length);
+            for (long key : removedSorted) {
+                payload.putLong(key);
+            }
+            payload.putLong(blobLength);
+            USearchNative.saveBuffer(index.handle, payload, headerLength, blobLength);
+            return new Payload(payload.position(0).limit((int) (headerLength + blobLength)), sorted.length,
+                    () -> USearchNative.freeSaveBuffer(buffer));
+        } catch (RuntimeException | Error e) {
+            USearchNative.freeSaveBuffer(buffer);
+            throw e;
         }
-        payload.putLong(removedSorted.length);
-        for (long key : removedSorted) {
-            payload.putLong(key);
-        }
-        payload.putLong(blobLength);
-        USearchNative.saveBuffer(index.handle, payload, headerLength, blobLength);
-        return new Payload(payload.position(0).limit((int) (headerLength + blobLength)), sorted.length);
     }
 
     /** A decoded payload: a native view of verified bytes, not yet owned by any engine, and its keys. */

@@ -41,8 +41,9 @@ import java.util.concurrent.Semaphore;
  *       are scored exactly, which is both exact and cheaper than a graph walk; otherwise USearch's own filtered search
  *       (the predicate applied during the graph traversal) runs, and if it returns fewer than
  *       {@code min(limit, allowed present)} results, the allowed keys are scored exactly.</li>
- *   <li><b>Persistence</b> goes through Java: USearch serializes into a direct buffer (its length asked first), the
- *       buffer is framed in the envelope and written by {@link io.indexgate.persist.AtomicIndexWriter}, so every byte
+ *   <li><b>Persistence</b> goes through Java: USearch serializes into a direct buffer (its length asked first; native
+ *       memory advised for huge pages, freed as soon as the file is written or the write failed, because a Java
+ *       direct buffer of the whole file was zeroed page by page and freed only by the collector), the buffer is framed in the envelope and written by {@link io.indexgate.persist.AtomicIndexWriter}, so every byte
  *       crosses the Java {@code FileChannel} path. Payload, little-endian: the live key count and keys ascending, the
  *       removed (marked) key count and keys ascending, the USearch blob's length, the blob. On load the envelope is
  *       verified first, then the key list is checked in Java, then the blob's metric, dimensions and vector width in

@@ -24,11 +24,10 @@
 
 #include "usearch.h"
 
-
 namespace {
 
-bool fail(JNIEnv* env, char const* message) {
-    jclass type = env->FindClass("java/lang/IllegalStateException");
+bool fail(JNIEnv* env, char const* message, char const* exception = "java/lang/IllegalStateException") {
+    jclass type = env->FindClass(exception);
     if (type != nullptr) {
         env->ThrowNew(type, message);
     }
@@ -548,8 +547,7 @@ JNIEXPORT jobject JNICALL Java_io_indexgate_engine_usearch_USearchNative_allocat
     size_t rounded = (size + alignment - 1) / alignment * alignment;
     void* memory = nullptr;
     if (posix_memalign(&memory, alignment, rounded) != 0 || memory == nullptr) {
-        jclass type = env->FindClass("java/lang/OutOfMemoryError");
-        if (type != nullptr) env->ThrowNew(type, "no native memory for a save buffer of the index");
+        fail(env, "no native memory for a save buffer of the index", "java/lang/OutOfMemoryError");
         return nullptr;
     }
 #ifdef MADV_HUGEPAGE

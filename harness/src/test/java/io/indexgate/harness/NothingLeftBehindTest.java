@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A campaign of SIGKILLed USearch children kills nearly every child it starts and leaves nothing in the temp directory but the shared, content-addressed
- * caches: one copy of each native library, the class-data archive. The campaign runs in a JVM of its own whose temp
- * directory is fresh, so that nothing else on the machine is counted.
+ * A campaign of SIGKILLed USearch children kills nearly every child it starts, and leaves nothing in the temp
+ * directory but the shared, content-addressed caches: one copy of each native library, the class-data archive. The
+ * campaign runs in a JVM of its own whose temp directory is fresh, so that nothing else on the machine is counted.
  */
 class NothingLeftBehindTest {
 

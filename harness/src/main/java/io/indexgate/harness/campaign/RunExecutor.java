@@ -27,6 +27,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Runs one scenario on one engine in one mode: {@code cycles} child JVMs in a row on the same data directory, each
@@ -164,12 +166,12 @@ public final class RunExecutor {
             // life of any child of this run that ended before its kill, so kills keep landing in a child's life
             // (start, recovery, workload) however fast the child is; without it a child that finished its
             // operations inside the window escaped its kill (about one cycle in four on USearch in CI).
-            long killWindow = Math.max(1, spec.killWindowMs());
+            AtomicLong killWindow = new AtomicLong(Math.max(1, spec.killWindowMs()));
             for (int cycle = 0; cycle <= spec.cycles(); cycle++) {
                 boolean last = cycle == spec.cycles();
                 int strikeAt = (spec.powerLoss().simulated() ? 2 : 1) + random.nextInt(spec.powerLoss().simulated() ? 3 : 4);
                 long killAt = spec.scenario().isKill() && !last
-                        ? (long) (random.nextDouble() * killWindow) : -1;
+                        ? (long) (random.nextDouble() * killWindow.get()) : -1;
                 boolean intrude = spec.scenario().isIntrusion() && !last;
                 Path journal = spec.preloaded() ? spec.runDirectory().resolve("calls-" + cycle + ".bin") : null;
                 ChildLauncher.ChildSpec child = ChildLauncher.ChildSpec.builder(data, spec.engine(), spec.mode())
@@ -188,13 +190,8 @@ public final class RunExecutor {
                     }
                     base = SyscallModel.capture(data);
                 }
-                long childStarted = System.nanoTime();
-                String problem = runChild(child, killAt, history, started, spec.runDirectory());
-                long childLife = (System.nanoTime() - childStarted) / 1_000_000;
-                int thisCycle = cycle;
-                if (killAt >= 0 && history.stream().noneMatch(e -> e instanceof Event.Kill && e.cycle() == thisCycle)) {
-                    killWindow = Math.max(1, Math.min(killWindow, childLife));
-                }
+                String problem = runChild(child, killAt, history, started, spec.runDirectory(),
+                        life -> killWindow.accumulateAndGet(Math.max(1, life), Math::min));
                 if (problem == null && journal != null) {
                     problem = afterPreloadedChild(spec, child, journal, base, durable);
                 }
@@ -236,9 +233,12 @@ public final class RunExecutor {
                 spec.replayCommand());
     }
 
-    /** Runs one child to its end; returns a harness problem, or null. */
+    /**
+     * Runs one child to its end; returns a harness problem, or null. A child that ends before its kill moment passes
+     * its life (milliseconds since it was started) to {@code escapedKill}.
+     */
     private String runChild(ChildLauncher.ChildSpec child, long killAtMillis, List<Event> history, long runStarted,
-                            Path runDirectory) throws IOException, InterruptedException {
+                            Path runDirectory, LongConsumer escapedKill) throws IOException, InterruptedException {
         Path log = runDirectory.resolve("child-" + child.cycle() + ".log");
         Files.writeString(log, launcher.commandLine(child) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -248,6 +248,7 @@ public final class RunExecutor {
         // parent reads it whole after the exit (no pipe to race a kill).
         Path output = runDirectory.resolve("child-" + child.cycle() + ".out");
         Process process = launcher.start(child, log, output);
+        long processStarted = System.nanoTime();
         int consumed = 0;
         try {
             if (child.holdFile() != null) {
@@ -260,7 +261,9 @@ public final class RunExecutor {
             boolean exited;
             if (killAtMillis >= 0) {
                 exited = process.waitFor(killAtMillis, TimeUnit.MILLISECONDS);
-                if (!exited) {
+                if (exited) {
+                    escapedKill.accept((System.nanoTime() - processStarted) / 1_000_000);
+                } else {
                     record(history, new Event.Kill(child.cycle(), "SIGKILL after " + killAtMillis + " ms", null),
                             runStarted);
                     // A store under test in a process of its own dies with the child, and first: it is the store.

@@ -43,8 +43,9 @@ import java.util.concurrent.Semaphore;
  *       {@code min(limit, allowed present)} results, the allowed keys are scored exactly.</li>
  *   <li><b>Persistence</b> goes through Java: USearch serializes into a direct buffer (its length asked first; native
  *       memory advised for huge pages, freed as soon as the file is written or the write failed, because a Java
- *       direct buffer of the whole file was zeroed page by page and freed only by the collector), the buffer is framed in the envelope and written by {@link io.indexgate.persist.AtomicIndexWriter}, so every byte
- *       crosses the Java {@code FileChannel} path. Payload, little-endian: the live key count and keys ascending, the
+ *       direct buffer of the whole file was zeroed page by page and freed only by the collector), the buffer is
+ *       framed in the envelope and written by {@link io.indexgate.persist.AtomicIndexWriter}, so every byte crosses
+ *       the Java {@code FileChannel} path. Payload, little-endian: the live key count and keys ascending, the
  *       removed (marked) key count and keys ascending, the USearch blob's length, the blob. On load the envelope is
  *       verified first, then the key list is checked in Java, then the blob's metric, dimensions and vector width in
  *       the glue, and only then the blob reaches USearch; afterwards its size and keys are checked against the list.

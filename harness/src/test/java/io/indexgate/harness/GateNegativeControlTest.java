@@ -83,9 +83,10 @@ class GateNegativeControlTest {
                 "--seed", "4", "--cycles", "2", "--ops", "12"), "the reference refuses damaged files");
         // Whether one flipped bit or zeroed range still decodes depends on where it lands (the graph's layout varies
         // from run to run), so the trusting loader gets several seeded tries; one silent load fails the campaign.
+        // About one seed in three is caught (11 of 32 runs measured), so 16 tries miss with a probability near 0.2%.
         Path trusting = rule("skip-verification.btm");
         int caught = 0;
-        for (int seed = 1; seed <= 8 && caught == 0; seed++) {
+        for (int seed = 1; seed <= 16 && caught == 0; seed++) {
             int exit = campaign("trusting-" + seed, "--scenario", "rot-bitflip-index", "--scenario",
                     "rot-zero-index", "--seed", Integer.toString(seed), "--cycles", "1", "--ops", "12",
                     "--with-rule", trusting.toString());
@@ -97,7 +98,7 @@ class GateNegativeControlTest {
                         .matches("(?s).*\"rule\"\\s*:\\s*[47]\\b.*"), "a silent load is rule 7 (or 4)");
             }
         }
-        assertTrue(caught > 0, "a loader that skips verification was never caught in 8 seeds");
+        assertTrue(caught > 0, "a loader that skips verification was never caught in 16 seeds");
         assertEquals(0, ChildProcesses.live(), "every child is reaped");
     }
 

@@ -7,6 +7,7 @@ import io.indexgate.persist.ExpectedIndex;
 import io.indexgate.persist.IndexEnvelope;
 import io.indexgate.persist.IndexFileReader;
 import io.indexgate.persist.VerifiedIndex;
+import io.indexgate.persist.VerifiedStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -81,6 +82,26 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
      * @throws CorruptIndexException if the payload is not a valid encoding for this engine and its options
      */
     protected abstract S decode(VerifiedIndex index, String source) throws CorruptIndexException;
+
+    /**
+     * Whether loads stream the verified payload to {@link #decode(VerifiedStream, String)} instead of handing
+     * {@link #decode(VerifiedIndex, String)} a buffer of the whole file. For engines that decode in Java and keep
+     * none of the file's bytes; native engines must not (their decoder sees bytes the second pass has not yet
+     * re-verified).
+     */
+    protected boolean decodesStreams() {
+        return false;
+    }
+
+    /**
+     * Decodes a verified file read as a stream, without touching the current state; {@link #load} then checks that
+     * the stream's second pass read the verified bytes ({@link VerifiedStream#finish}) before installing anything.
+     *
+     * @throws CorruptIndexException if the payload is not a valid encoding for this engine and its options
+     */
+    protected S decode(VerifiedStream stream, String source) throws IOException {
+        throw new UnsupportedOperationException(engineId() + " decodes buffers, not streams");
+    }
 
     /** Replaces the state with a decoded one; called under the write lock. */
     protected abstract void installUnlocked(S decoded);
@@ -236,9 +257,21 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
 
     @Override
     public final void load(Path source) throws IOException {
-        VerifiedIndex index = IndexFileReader.read(source,
-                new ExpectedIndex(engineId(), options.metric().id(), options.dimensions()));
-        S decoded = decode(index, source.toString());
+        ExpectedIndex expected = new ExpectedIndex(engineId(), options.metric().id(), options.dimensions());
+        S decoded;
+        if (decodesStreams()) {
+            try (VerifiedStream stream = IndexFileReader.openVerified(source, expected)) {
+                decoded = decode(stream, source.toString());
+                try {
+                    stream.finish();
+                } catch (IOException | RuntimeException e) {
+                    discard(decoded);
+                    throw e;
+                }
+            }
+        } else {
+            decoded = decode(IndexFileReader.read(source, expected), source.toString());
+        }
         lock.writeLock().lock();
         try {
             if (closed) {

@@ -69,6 +69,35 @@ public final class IndexEnvelope {
     }
 
     /**
+     * The checks of {@link #verifiedPayload} for a file read in a stream rather than held whole: its length, footer
+     * magic and checksum, in that order, from what the stream read.
+     *
+     * @param fileLength the file's length in bytes
+     * @param header     the decoded header of the file
+     * @param endMagic   the footer's last four bytes
+     * @param stored     the footer's checksum
+     * @param computed   the checksum of the header and payload as read
+     * @param when       appended to a checksum mismatch's message, or empty
+     * @throws CorruptIndexException if any check fails
+     */
+    @FaultPoint("the negative control that skips verification")
+    static void verifiedStream(long fileLength, EnvelopeHeader header, int endMagic, int stored, int computed,
+                               String when, String source) throws CorruptIndexException {
+        long expectedLength = framedLength(header.payloadLength());
+        if (fileLength != expectedLength) {
+            throw new CorruptIndexException(source, "length is " + fileLength + " bytes, the header announces "
+                    + expectedLength + (fileLength < expectedLength ? " (truncated)" : " (trailing bytes)"));
+        }
+        if (endMagic != END_MAGIC) {
+            throw new CorruptIndexException(source, String.format("bad end magic 0x%08x", endMagic));
+        }
+        if (stored != computed) {
+            throw new CorruptIndexException(source, String.format("checksum mismatch (stored 0x%08x, computed 0x%08x)",
+                    stored, computed) + (when.isEmpty() ? "" : " " + when));
+        }
+    }
+
+    /**
      * Verifies the length, footer magic and checksum of a whole framed file whose header has been decoded.
      *
      * @param file   the whole file, position 0 to limit

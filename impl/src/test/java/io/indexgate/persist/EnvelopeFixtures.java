@@ -30,6 +30,18 @@ final class EnvelopeFixtures {
         return all.array();
     }
 
+    /**
+     * The payload as {@link IndexFileReader#openVerified} streams it, read to its end and finished: what an engine
+     * that decodes streams gets, or the same exceptions as {@link IndexFileReader#read}.
+     */
+    static byte[] streamed(java.nio.file.Path target) throws java.io.IOException {
+        try (VerifiedStream stream = IndexFileReader.openVerified(target, EXPECTED)) {
+            byte[] payload = stream.payload().readAllBytes();
+            stream.finish();
+            return payload;
+        }
+    }
+
     static byte[] remaining(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);

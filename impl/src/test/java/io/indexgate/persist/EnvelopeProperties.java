@@ -4,6 +4,7 @@ import static io.indexgate.persist.EnvelopeFixtures.EXPECTED;
 import static io.indexgate.persist.EnvelopeFixtures.bytesOf;
 import static io.indexgate.persist.EnvelopeFixtures.framed;
 import static io.indexgate.persist.EnvelopeFixtures.remaining;
+import static io.indexgate.persist.EnvelopeFixtures.streamed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -22,7 +23,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-/** On jimfs: the envelope round-trips any payload, and no truncation or single-byte corruption gets past verification. */
+/**
+ * On jimfs: the envelope round-trips any payload, and no truncation or single-byte corruption gets past verification,
+ * whether the file is read whole or streamed.
+ */
 class EnvelopeProperties {
 
     private final Path target = Jimfs.newIndexDirectory().resolve("ns.docs.exact.index");
@@ -31,6 +35,7 @@ class EnvelopeProperties {
     void anyPayloadRoundTrips(@ForAll @Size(max = 4096) byte[] payload) throws IOException {
         Files.write(target, bytesOf(framed(ByteBuffer.wrap(payload))));
         assertArrayEquals(payload, remaining(IndexFileReader.read(target, EXPECTED).payload()));
+        assertArrayEquals(payload, streamed(target), "the streamed read gives the same bytes");
     }
 
     @Property(tries = 50)
@@ -40,6 +45,8 @@ class EnvelopeProperties {
             Files.write(target, Arrays.copyOf(file, length));
             assertThrows(CorruptIndexException.class, () -> IndexFileReader.read(target, EXPECTED),
                     "truncated to " + length + " of " + file.length + " bytes");
+            assertThrows(CorruptIndexException.class, () -> streamed(target),
+                    "streamed, truncated to " + length + " of " + file.length + " bytes");
         }
     }
 
@@ -54,6 +61,8 @@ class EnvelopeProperties {
             int position = at;
             assertThrows(CorruptIndexException.class, () -> IndexFileReader.read(target, EXPECTED),
                     "byte " + position + " xor " + flip);
+            assertThrows(CorruptIndexException.class, () -> streamed(target),
+                    "streamed, byte " + position + " xor " + flip);
         }
     }
 
@@ -64,6 +73,7 @@ class EnvelopeProperties {
         System.arraycopy(payloadAndTail[1], 0, extended, file.length, payloadAndTail[1].length);
         Files.write(target, extended);
         assertThrows(CorruptIndexException.class, () -> IndexFileReader.read(target, EXPECTED));
+        assertThrows(CorruptIndexException.class, () -> streamed(target));
     }
 
     @Provide

@@ -10,7 +10,9 @@ import io.indexgate.engine.SearchMatch;
 import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.TopMatches;
 import io.indexgate.persist.CorruptIndexException;
+import io.indexgate.persist.EnvelopeHeader;
 import io.indexgate.persist.VerifiedIndex;
+import io.indexgate.persist.VerifiedStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -261,15 +263,30 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     record Decoded(HnswIndex<Long, float[], HnswItem, Float> index, java.util.Set<Long> removedKeys) {
     }
 
+    /** Loads stream the file: the graph is rebuilt as Java objects, nothing of the file's bytes is kept. */
     @Override
-    @SuppressWarnings("unchecked")
+    protected boolean decodesStreams() {
+        return true;
+    }
+
+    @Override
+    protected Decoded decode(VerifiedStream verified, String source) throws IOException {
+        return decode(verified.payload(), verified.header(), source);
+    }
+
+    @Override
     protected Decoded decode(VerifiedIndex verified, String source) throws CorruptIndexException {
+        return decode(new ByteBufferInputStream(verified.payload()), verified.header(), source);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Decoded decode(InputStream payload, EnvelopeHeader header, String source) throws CorruptIndexException {
         Object decoded;
         java.util.Set<Long> removed = new java.util.HashSet<>();
-        try (ObjectInputStream in = new ObjectInputStream(new ByteBufferInputStream(verified.payload()))) {
+        try (ObjectInputStream in = new ObjectInputStream(payload)) {
             in.setObjectInputFilter(ALLOW_LIST);
             int count = in.readInt();
-            if (count < 0 || count > verified.payload().remaining() / Long.BYTES) {
+            if (count < 0 || count > header.payloadLength() / Long.BYTES) {
                 throw new CorruptIndexException(source, "the hnswlib payload announces " + count + " removed keys");
             }
             for (int i = 0; i < count; i++) {
@@ -287,10 +304,10 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         HnswIndex<Long, float[], HnswItem, Float> graph = (HnswIndex<Long, float[], HnswItem, Float>) loaded;
         long tombstonesInGraph = removed.stream().filter(key -> graph.get(key).isPresent()).count();
         long live = graph.size() - tombstonesInGraph;
-        if (graph.getDimensions() != options().dimensions() || live != verified.header().entryCount()) {
+        if (graph.getDimensions() != options().dimensions() || live != header.entryCount()) {
             throw new CorruptIndexException(source, "the hnswlib payload holds " + live + " live items of "
                     + graph.getDimensions() + " dimensions, the header announces "
-                    + verified.header().entryCount() + " of " + options().dimensions());
+                    + header.entryCount() + " of " + options().dimensions());
         }
         return new Decoded(graph, removed);
     }

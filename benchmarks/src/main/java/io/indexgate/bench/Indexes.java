@@ -15,12 +15,20 @@ import java.util.Map;
 /**
  * Built indexes of the {@link Dataset}s, one per engine, with the default graph parameters (M=16, efConstruction=128,
  * ef=128) and the cosine metric. Building a large graph takes minutes, so each is built once, saved with the
- * engine's own (atomic) save, and cached; a cached file that no longer loads (an older format) is rebuilt.
+ * engine's own (atomic) save, and cached; a cached file that no longer loads (an older format) is rebuilt, and one
+ * that loads but was written before {@link #ENCODING} is saved again by the current engine (the same graph, in the
+ * current format), so that loads and file sizes are measured on what the engine writes today.
  */
 public final class Indexes {
 
     /** Vectors per {@code add} call while building: large batches use every core where the engine can. */
     public static final int BUILD_BATCH = 10_000;
+
+    /**
+     * The date of the last change to an engine's payload encoding (2026-12-04: hnswlib's own graph codec in place of
+     * Java serialization), recorded with each cached index.
+     */
+    static final String ENCODING = "2026-12-04";
 
     private Indexes() {
     }
@@ -52,6 +60,12 @@ public final class Indexes {
                 try {
                     loaded.load(file);
                     if (loaded.size() == size) {
+                        String key = Facts.indexKey(engine, size, dimensions);
+                        if (!ENCODING.equals(Facts.read(key).get("encoding"))) {
+                            loaded.save(file);
+                            Facts.put(key, "fileBytes", Files.size(file));
+                            Facts.put(key, "encoding", ENCODING);
+                        }
                         return loaded;
                     }
                 } catch (IOException | RuntimeException stale) {
@@ -87,7 +101,8 @@ public final class Indexes {
             Facts.replace(Facts.indexKey(engine, size, dimensions), Map.of(
                     "fileBytes", Files.size(file),
                     "buildSeconds", seconds,
-                    "buildThreads", Runtime.getRuntime().availableProcessors()));
+                    "buildThreads", Runtime.getRuntime().availableProcessors(),
+                    "encoding", ENCODING));
         }
         into.load(file);
     }

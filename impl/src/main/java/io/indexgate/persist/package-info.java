@@ -29,7 +29,11 @@
  * {@link io.indexgate.persist.StaleTemps}; a read-only open leaves them). Then
  * {@link io.indexgate.persist.IndexFileReader}, which is read only (it never creates, writes or deletes a file), reads
  * the target and verifies magic, version, engine id, metric, dimensions, length and CRC32C before any engine or
- * native code sees a byte; a file that fails is a {@link io.indexgate.persist.CorruptIndexException} (a format version
+ * native code sees a byte, either into one buffer of the whole file ({@code read}, for native engines) or in a
+ * streamed first pass that returns the open file for a second, re-checksummed pass of the decoder
+ * ({@code openVerified} and {@link io.indexgate.persist.VerifiedStream}, for engines that decode in Java; the load is
+ * refused unless both passes read the same bytes); a file that fails is a
+ * {@link io.indexgate.persist.CorruptIndexException} (a format version
  * outside the supported range is its subclass {@link io.indexgate.persist.IndexFormatVersionException}). The store
  * turns any load failure of a collection whose index was saved, a missing file included, into an
  * {@code IndexLoadError}: never a silent empty rebuild.

@@ -13,12 +13,14 @@ import io.indexgate.persist.CorruptIndexException;
 import io.indexgate.persist.EnvelopeHeader;
 import io.indexgate.persist.VerifiedIndex;
 import io.indexgate.persist.VerifiedStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +49,12 @@ import java.util.stream.IntStream;
  *       the index), they are scored exactly; otherwise the graph is searched with oversampling ({@code limit} times
  *       the inverse selectivity, times two) and the oversampling grows fourfold until the allowed results fill
  *       {@code min(limit, allowed present)}, falling back to the exact scan of the allowed keys.</li>
- *   <li><b>Persistence.</b> The payload is the tombstone key list (an int count, then longs) followed by
- *       hnswlib-core's serialization of the graph with compact key and item serializers, all in one Java object
- *       stream. Files written before tombstones stayed in the graph (their removed keys are deleted hnswlib-core
- *       nodes) still load, and are rebuilt on load. It is read back through an {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list, and only after
- *       the envelope has been verified.</li>
+ *   <li><b>Persistence.</b> The payload is {@link HnswGraphCodec}'s binary encoding of the graph and its
+ *       tombstones (format 2, documented there), streamed from the file after its verification (see
+ *       {@link io.indexgate.persist.VerifiedStream}). Files of format 1 (the tombstone key list, then hnswlib-core's
+ *       Java serialization of the graph, written until 2026-12-04) still load, read through an
+ *       {@link ObjectInputStream} with an {@link ObjectInputFilter} allow-list; so do older files whose removed keys
+ *       are deleted hnswlib-core nodes, which are rebuilt on load.</li>
  * </ul>
  * Thread-safe (see {@link io.indexgate.engine.VectorSearchEngine}).
  */
@@ -101,12 +104,16 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     }
 
     private HnswIndex<Long, float[], HnswItem, Float> newIndex(int capacity) {
+        return newIndex(capacity, options().connectivity(), options().expansionAdd(), options().expansionSearch());
+    }
+
+    private HnswIndex<Long, float[], HnswItem, Float> newIndex(int capacity, int m, int efConstruction, int ef) {
         DistanceFunction<float[], Float> distance = options().metric() == SimilarityMetric.EUCLIDEAN
                 ? new HnswDistances.SquaredEuclidean() : new HnswDistances.InnerProduct();
         return HnswIndex.newBuilder(options().dimensions(), distance, capacity)
-                .withM(options().connectivity())
-                .withEfConstruction(options().expansionAdd())
-                .withEf(options().expansionSearch())
+                .withM(m)
+                .withEfConstruction(efConstruction)
+                .withEf(ef)
                 .withRemoveEnabled()
                 .withCustomSerializers(new HnswSerializers.Keys(), new HnswSerializers.Items(normalize))
                 .build();
@@ -246,7 +253,15 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     }
 
     @Override
-    protected Payload encodeUnlocked() throws IOException {
+    protected Payload encodeUnlocked() {
+        return new Payload(HnswGraphCodec.encode(index, removedKeys, options().dimensions()), sizeUnlocked());
+    }
+
+    /**
+     * The payload of format 1, hnswlib-core's Java serialization of the graph behind the tombstone keys, which this
+     * engine wrote before {@link HnswGraphCodec}; for the tests that check that such files still load.
+     */
+    ByteBuffer encodeJavaSerialization() throws IOException {
         PayloadBytes bytes = new PayloadBytes(
                 (int) Math.min(Integer.MAX_VALUE - 8, 64L + index.size() * (long) (options().dimensions() * 4 + 160)));
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -256,7 +271,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
             }
             out.writeObject(index);
         }
-        return new Payload(bytes.written(), sizeUnlocked());
+        return bytes.written();
     }
 
     /** A decoded payload: the graph and the keys of its tombstones. */
@@ -279,8 +294,44 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         return decode(new ByteBufferInputStream(verified.payload()), verified.header(), source);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Either format: {@link HnswGraphCodec}'s (2), or hnswlib-core's Java serialization (1, before it). */
     private Decoded decode(InputStream payload, EnvelopeHeader header, String source) throws CorruptIndexException {
+        byte[] start;
+        try {
+            start = payload.readNBytes(4);
+        } catch (IOException e) {
+            throw CorruptIndexException.because(source, "the hnswlib payload cannot be read: " + e, e);
+        }
+        if (!HnswGraphCodec.isGraphCodec(start)) {
+            return decodeJavaSerialization(new SequenceInputStream(new ByteArrayInputStream(start), payload), header,
+                    source);
+        }
+        HnswGraphCodec.Graph graph;
+        try {
+            graph = HnswGraphCodec.decode(payload, header.payloadLength(), options().dimensions(),
+                    new HnswGraphCodec.Target() {
+                        @Override
+                        public HnswIndex<Long, float[], HnswItem, Float> newGraph(int capacity, int m,
+                                                                                 int efConstruction, int ef) {
+                            return newIndex(Math.max(INITIAL_CAPACITY, capacity), m, efConstruction, ef);
+                        }
+
+                        @Override
+                        public HnswItem item(long key, float[] original) {
+                            return HnswlibVectorSearchEngine.item(key, original, normalize);
+                        }
+                    }, source);
+        } catch (CorruptIndexException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw CorruptIndexException.because(source, "the hnswlib payload cannot be decoded: " + e, e);
+        }
+        return checked(graph.index(), graph.tombstones(), header, source);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Decoded decodeJavaSerialization(InputStream payload, EnvelopeHeader header, String source)
+            throws CorruptIndexException {
         Object decoded;
         java.util.Set<Long> removed = new java.util.HashSet<>();
         try (ObjectInputStream in = new ObjectInputStream(payload)) {
@@ -301,7 +352,12 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
         if (!(decoded instanceof HnswIndex<?, ?, ?, ?> loaded)) {
             throw new CorruptIndexException(source, "the payload is not an hnswlib index");
         }
-        HnswIndex<Long, float[], HnswItem, Float> graph = (HnswIndex<Long, float[], HnswItem, Float>) loaded;
+        return checked((HnswIndex<Long, float[], HnswItem, Float>) loaded, removed, header, source);
+    }
+
+    /** The decoded graph, if it holds as many live items of the right dimensions as the header announces. */
+    private Decoded checked(HnswIndex<Long, float[], HnswItem, Float> graph, java.util.Set<Long> removed,
+                            EnvelopeHeader header, String source) throws CorruptIndexException {
         long tombstonesInGraph = removed.stream().filter(key -> graph.get(key).isPresent()).count();
         long live = graph.size() - tombstonesInGraph;
         if (graph.getDimensions() != options().dimensions() || live != header.entryCount()) {

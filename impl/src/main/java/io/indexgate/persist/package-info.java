@@ -109,15 +109,25 @@
  *       metric for the header's: cosine, inner product for {@code dot}, squared L2 for {@code euclidean}), holding
  *       exactly the {@code L + R} keys listed. A reader outside USearch can check the key
  *       lists but needs USearch to interpret the blob.</li>
- *   <li><b>{@code hnswlib}</b>: one Java object stream ({@link java.io.ObjectOutputStream}, so big-endian, starting
- *       with the stream magic {@code 0xACED 0x0005}) holding, in this order: an int, the tombstone count; that many
- *       longs, the tombstone keys (removed keys that stay in the graph as ordinary nodes and are never returned);
- *       then one object, hnswlib-core 1.2.1's {@code HnswIndex}, whose keys are written as one long and whose items
- *       as a long key, an int dimension count and the original (not normalised) float components. The live keys are
- *       the graph's keys minus the tombstones, and their number is the entry count. Reading it takes Java
- *       deserialization of hnswlib-core's class, which this build runs behind an {@link java.io.ObjectInputFilter}
- *       allow-list; older files may hold hnswlib-core deleted nodes for their tombstones and are rebuilt on
- *       load.</li>
+ *   <li><b>{@code hnswlib}</b>, little-endian, since 2026-12-04 (format 2, {@code HnswGraphCodec}): the bytes
+ *       {@code IGHG}; int32 codec version (1); int32 dimensions; int32 M; int32 efConstruction; int32 ef; int32 the
+ *       tombstone count, then that many int64 tombstone keys (removed keys that stay in the graph as ordinary nodes
+ *       and are never returned); int32 the count of hnswlib-core's removed-item versions, then that many pairs of
+ *       int64 key and int64 version (empty in files this build writes); int32 the node count {@code N}; int32 the
+ *       entry point's node number (-1 exactly when {@code N} is 0); then {@code N} nodes, numbered from 0, each an
+ *       int32 of flags (0: an empty slot, nothing follows; 1: a node; 3: a node hnswlib-core deleted) followed, for a
+ *       node, by its int64 key, an int32 level count {@code L} (at least 1), {@code L} neighbour lists from level 0
+ *       up (each an int32 count and that many int32 node numbers, every one a node that has that level), and the
+ *       original, not normalised, float32 components. The live keys are the keys of nodes not deleted, minus the
+ *       tombstones, and their number is the entry count; no live key appears twice, and nothing follows the last
+ *       node. Under cosine the graph's vectors are the unit vectors of the stored ones, recomputed on load.
+ *       <br>Format 1, written before 2026-12-04, is still read: one Java object stream
+ *       ({@link java.io.ObjectOutputStream}, big-endian, starting with the stream magic {@code 0xACED 0x0005}, which
+ *       is how a reader tells the formats apart) holding an int, the tombstone count, that many long tombstone keys,
+ *       then one object, hnswlib-core 1.2.1's {@code HnswIndex}, whose keys are written as one long and whose items as
+ *       a long key, an int dimension count and the original float components. Reading it takes Java deserialization
+ *       of hnswlib-core's class, which this build runs behind an {@link java.io.ObjectInputFilter} allow-list; older
+ *       files may hold hnswlib-core deleted nodes for their tombstones and are rebuilt on load.</li>
  * </ul>
  *
  * <h3>Verification, in this order</h3>

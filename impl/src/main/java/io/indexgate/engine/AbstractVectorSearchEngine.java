@@ -77,11 +77,14 @@ public abstract class AbstractVectorSearchEngine<S> implements VectorSearchEngin
     protected abstract Payload encodeUnlocked() throws IOException;
 
     /**
-     * Decodes a verified payload, without touching the current state.
+     * Decodes a verified payload, without touching the current state; every engine implements this or, if it
+     * {@link #decodesStreams}, {@link #decode(VerifiedStream, String)}.
      *
      * @throws CorruptIndexException if the payload is not a valid encoding for this engine and its options
      */
-    protected abstract S decode(VerifiedIndex index, String source) throws CorruptIndexException;
+    protected S decode(VerifiedIndex index, String source) throws CorruptIndexException {
+        throw new UnsupportedOperationException(engineId() + " decodes streams, not buffers");
+    }
 
     /**
      * Whether loads stream the verified payload to {@link #decode(VerifiedStream, String)} instead of handing

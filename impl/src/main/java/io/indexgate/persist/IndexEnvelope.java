@@ -69,8 +69,8 @@ public final class IndexEnvelope {
     }
 
     /**
-     * The checks of {@link #verifiedPayload} for a file read in a stream rather than held whole: its length, footer
-     * magic and checksum, in that order, from what the stream read.
+     * The checks of a framed file whose header has been decoded, in this order: its length, the footer's end magic and
+     * the checksum; for a file held whole ({@link #verifiedPayload}) and one read in a stream ({@link VerifiedStream}).
      *
      * @param fileLength the file's length in bytes
      * @param header     the decoded header of the file
@@ -81,8 +81,8 @@ public final class IndexEnvelope {
      * @throws CorruptIndexException if any check fails
      */
     @FaultPoint("the negative control that skips verification")
-    static void verifiedStream(long fileLength, EnvelopeHeader header, int endMagic, int stored, int computed,
-                               String when, String source) throws CorruptIndexException {
+    static void verifiedFrame(long fileLength, EnvelopeHeader header, int endMagic, int stored, int computed,
+                              String when, String source) throws CorruptIndexException {
         long expectedLength = framedLength(header.payloadLength());
         if (fileLength != expectedLength) {
             throw new CorruptIndexException(source, "length is " + fileLength + " bytes, the header announces "
@@ -98,34 +98,28 @@ public final class IndexEnvelope {
     }
 
     /**
-     * Verifies the length, footer magic and checksum of a whole framed file whose header has been decoded.
+     * Verifies a whole framed file whose header has been decoded ({@link #verifiedFrame}).
      *
      * @param file   the whole file, position 0 to limit
      * @param header the decoded header of {@code file}
      * @return the payload, a read-only slice of {@code file}
      * @throws CorruptIndexException if any check fails
      */
-    @FaultPoint("the negative control that skips verification")
     static ByteBuffer verifiedPayload(ByteBuffer file, EnvelopeHeader header, String source)
             throws CorruptIndexException {
-        long expectedLength = framedLength(header.payloadLength());
-        if (file.remaining() != expectedLength) {
-            throw new CorruptIndexException(source, "length is " + file.remaining() + " bytes, the header announces "
-                    + expectedLength + (file.remaining() < expectedLength ? " (truncated)" : " (trailing bytes)"));
-        }
         ByteBuffer view = file.duplicate().order(ByteOrder.BIG_ENDIAN);
-        int footerAt = (int) (expectedLength - FOOTER_LENGTH);
-        int endMagic = view.getInt(footerAt + 4);
-        if (endMagic != END_MAGIC) {
-            throw new CorruptIndexException(source, String.format("bad end magic 0x%08x", endMagic));
+        int footerAt = view.remaining() - FOOTER_LENGTH;
+        int endMagic = 0;
+        int stored = 0;
+        int computed = 0;
+        if (view.remaining() == framedLength(header.payloadLength())) {
+            endMagic = view.getInt(footerAt + 4);
+            stored = view.getInt(footerAt);
+            CRC32C crc = new CRC32C();
+            crc.update(view.duplicate().position(0).limit(footerAt));
+            computed = (int) crc.getValue();
         }
-        CRC32C crc = new CRC32C();
-        crc.update(view.duplicate().position(0).limit(footerAt));
-        int stored = view.getInt(footerAt);
-        if (stored != (int) crc.getValue()) {
-            throw new CorruptIndexException(source, String.format(
-                    "checksum mismatch (stored 0x%08x, computed 0x%08x)", stored, (int) crc.getValue()));
-        }
+        verifiedFrame(view.remaining(), header, endMagic, stored, computed, "", source);
         return view.position(EnvelopeHeader.LENGTH).limit(footerAt).slice().asReadOnlyBuffer();
     }
 }

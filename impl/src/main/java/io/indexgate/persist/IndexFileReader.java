@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
  * Reads an index file and verifies it completely (header against expectations, length, end magic, CRC32C) before
@@ -68,20 +67,9 @@ public final class IndexFileReader {
         try {
             long size = channel.size();
             EnvelopeHeader header = checkedHeader(channel, size, expected, source);
-            long footerAt = size - IndexEnvelope.FOOTER_LENGTH;
-            ByteBuffer chunk = ByteBuffer.allocateDirect(VerifiedStream.CHUNK_BYTES);
-            CRC32C checksum = new CRC32C();
-            for (long at = 0; at < footerAt; at += chunk.limit()) {
-                chunk.clear().limit((int) Math.min(chunk.capacity(), footerAt - at));
-                readFully(channel, chunk, at, source);
-                checksum.update(chunk.flip());
-            }
-            ByteBuffer footer = ByteBuffer.allocate(IndexEnvelope.FOOTER_LENGTH);
-            readFully(channel, footer, footerAt, source);
-            int stored = footer.getInt(0);
-            int endMagic = footer.getInt(4);
-            IndexEnvelope.verifiedStream(size, header, endMagic, stored, (int) checksum.getValue(), "", source);
-            return new VerifiedStream(channel, header, size, endMagic, stored, source);
+            VerifiedStream stream = new VerifiedStream(channel, header, size, source);
+            stream.verify();
+            return stream;
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;

@@ -26,8 +26,6 @@ public final class VerifiedStream implements AutoCloseable {
     private final FileChannel channel;
     private final EnvelopeHeader header;
     private final long fileLength;
-    private final int endMagic;
-    private final int storedChecksum;
     private final String source;
     private final CRC32C checksum = new CRC32C();
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES);
@@ -36,24 +34,35 @@ public final class VerifiedStream implements AutoCloseable {
     /** Offset in the file where the payload ends (the footer's). */
     private final long payloadEnd;
     private final Payload payload = new Payload();
+    /** The footer, as the first pass read it. */
+    private int endMagic;
+    private int storedChecksum;
     private boolean finished;
 
-    VerifiedStream(FileChannel channel, EnvelopeHeader header, long fileLength, int endMagic, int storedChecksum,
-                   String source) throws IOException {
+    /** Opens the first pass over a file whose header and length have been checked; {@link #verify} runs it. */
+    VerifiedStream(FileChannel channel, EnvelopeHeader header, long fileLength, String source) throws IOException {
         this.channel = channel;
         this.header = header;
         this.fileLength = fileLength;
-        this.endMagic = endMagic;
-        this.storedChecksum = storedChecksum;
         this.source = source;
         this.payloadEnd = fileLength - IndexEnvelope.FOOTER_LENGTH;
-        // The header is part of the checksum: read again, not taken from the first pass.
-        chunk.limit(EnvelopeHeader.LENGTH);
-        IndexFileReader.readFully(channel, chunk, 0, source);
-        chunk.flip();
-        checksum.update(chunk);
-        next = EnvelopeHeader.LENGTH;
-        chunk.limit(0);
+        startPass();
+    }
+
+    /**
+     * The first pass: reads the payload and the footer, checks the file ({@link IndexEnvelope#verifiedFrame}), then
+     * starts the second pass, the decoder's.
+     *
+     * @throws CorruptIndexException if the file fails a check
+     */
+    void verify() throws IOException {
+        int computed = checksumOfTheRest();
+        ByteBuffer footer = ByteBuffer.allocate(IndexEnvelope.FOOTER_LENGTH);
+        IndexFileReader.readFully(channel, footer, payloadEnd, source);
+        storedChecksum = footer.getInt(0);
+        endMagic = footer.getInt(4);
+        IndexEnvelope.verifiedFrame(fileLength, header, endMagic, storedChecksum, computed, "", source);
+        startPass();
     }
 
     /** The verified header. */
@@ -75,10 +84,7 @@ public final class VerifiedStream implements AutoCloseable {
         if (finished) {
             return;
         }
-        while (next < payloadEnd) {
-            refill();
-        }
-        IndexEnvelope.verifiedStream(fileLength, header, endMagic, storedChecksum, (int) checksum.getValue(),
+        IndexEnvelope.verifiedFrame(fileLength, header, endMagic, storedChecksum, checksumOfTheRest(),
                 "on the second read, the file changed while it was being loaded", source);
         finished = true;
     }
@@ -86,6 +92,25 @@ public final class VerifiedStream implements AutoCloseable {
     @Override
     public void close() throws IOException {
         channel.close();
+    }
+
+    /** Starts a pass at the file's first byte: the checksum restarts with the header, read again. */
+    private void startPass() throws IOException {
+        checksum.reset();
+        chunk.clear().limit(EnvelopeHeader.LENGTH);
+        IndexFileReader.readFully(channel, chunk, 0, source);
+        checksum.update(chunk.flip());
+        next = EnvelopeHeader.LENGTH;
+        chunk.limit(0);
+    }
+
+    /** Reads what this pass has not read of the payload; the checksum of the header and the whole payload. */
+    private int checksumOfTheRest() throws IOException {
+        while (next < payloadEnd) {
+            refill();
+        }
+        chunk.limit(0);
+        return (int) checksum.getValue();
     }
 
     /** Reads the next chunk of the payload from disk into {@code chunk}, adding it to the checksum. */

@@ -68,6 +68,18 @@ class VerifiedStreamTest {
             stream.finish();
             stream.finish();
         }
+        // The same early stop over a file whose last payload byte changed after the first pass: finish reads it.
+        try (VerifiedStream stream = IndexFileReader.openVerified(target, EXPECTED)) {
+            assertEquals(100, stream.payload().readNBytes(100).length);
+            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+                long last = EnvelopeHeader.LENGTH + LARGE - 1;
+                file.seek(last);
+                int old = file.read();
+                file.seek(last);
+                file.write(old ^ 1);
+            }
+            assertThrows(CorruptIndexException.class, stream::finish);
+        }
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.indexgate.engine.SimilarityMetric;
 import io.indexgate.engine.TopMatches;
 import io.indexgate.persist.CorruptIndexException;
 import io.indexgate.persist.EnvelopeHeader;
-import io.indexgate.persist.VerifiedIndex;
 import io.indexgate.persist.VerifiedStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -262,8 +261,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
      * engine wrote before {@link HnswGraphCodec}; for the tests that check that such files still load.
      */
     ByteBuffer encodeJavaSerialization() throws IOException {
-        PayloadBytes bytes = new PayloadBytes(
-                (int) Math.min(Integer.MAX_VALUE - 8, 64L + index.size() * (long) (options().dimensions() * 4 + 160)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeInt(removedKeys.size());
             for (long key : removedKeys) {
@@ -271,7 +269,7 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
             }
             out.writeObject(index);
         }
-        return bytes.written();
+        return ByteBuffer.wrap(bytes.toByteArray());
     }
 
     /** A decoded payload: the graph and the keys of its tombstones. */
@@ -287,11 +285,6 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     @Override
     protected Decoded decode(VerifiedStream verified, String source) throws IOException {
         return decode(verified.payload(), verified.header(), source);
-    }
-
-    @Override
-    protected Decoded decode(VerifiedIndex verified, String source) throws CorruptIndexException {
-        return decode(new ByteBufferInputStream(verified.payload()), verified.header(), source);
     }
 
     /** Either format: {@link HnswGraphCodec}'s (2), or hnswlib-core's Java serialization (1, before it). */
@@ -385,48 +378,5 @@ public final class HnswlibVectorSearchEngine extends AbstractVectorSearchEngine<
     @Override
     protected void closeUnlocked() {
         index = newIndex(1);
-    }
-
-    /** Reads a buffer without copying it first. */
-    /** The encoded payload, handed on without the copy {@link ByteArrayOutputStream#toByteArray} would make. */
-    private static final class PayloadBytes extends ByteArrayOutputStream {
-        PayloadBytes(int expected) {
-            super(expected);
-        }
-
-        ByteBuffer written() {
-            return ByteBuffer.wrap(buf, 0, count);
-        }
-    }
-
-    private static final class ByteBufferInputStream extends InputStream {
-        private final ByteBuffer buffer;
-
-        ByteBufferInputStream(ByteBuffer buffer) {
-            this.buffer = buffer.duplicate();
-        }
-
-        @Override
-        public int read() {
-            return buffer.hasRemaining() ? buffer.get() & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] into, int offset, int length) {
-            if (length == 0) {
-                return 0;
-            }
-            if (!buffer.hasRemaining()) {
-                return -1;
-            }
-            int count = Math.min(length, buffer.remaining());
-            buffer.get(into, offset, count);
-            return count;
-        }
-
-        @Override
-        public int available() {
-            return buffer.remaining();
-        }
     }
 }
